@@ -1,0 +1,59 @@
+"""Every error the library raises; the CLI turns them into one line and an exit code.
+
+Exit codes: 0 ok; 1 domain error or failed check; 2 usage error (a malformed value).
+"""
+
+from __future__ import annotations
+
+
+class AfiError(Exception):
+    """Base of every error afi reports to a user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class StoreError(AfiError):
+    """The store file cannot be read, validated, locked or written."""
+
+
+class StoreMissing(StoreError):
+    """No store exists at the path given."""
+
+
+class StoreCorrupt(StoreError):
+    """The store file does not parse or does not validate; it is left untouched."""
+
+
+class StoreLocked(StoreError):
+    """Another afi process held the store's lock for longer than the timeout."""
+
+
+class StoreWriteFailed(StoreError):
+    """Writing the store failed (disk full, permissions); the old file is intact."""
+
+
+class NotFound(AfiError):
+    """A handle or key names nothing in the store."""
+
+
+class InvalidValue(AfiError):
+    """A value given on the command line is malformed (a bad date, status or kind)."""
+
+    exit_code = 2
+
+
+class TransitionRefused(AfiError):
+    """A status change is not allowed from the record's current status."""
+
+
+class NothingToImport(AfiError):
+    """The text holds no report that any importer recognises."""
+
+
+class NothingToUndo(AfiError):
+    """The store's history has no command left to undo."""

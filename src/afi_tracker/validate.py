@@ -1,0 +1,83 @@
+"""Checks that a parsed store has the shape afi writes, naming where it does not.
+
+A hand-edited store with a wrong type would otherwise fail later with a
+traceback, or be "repaired" by a write that drops what afi did not understand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES, SCHEMA_VERSION
+
+TABLES = ("meta", "reports", "items", "actions", "history")
+
+# field -> allowed types, per table; only fields afi relies on are checked.
+_STR = (str,)
+_OPT_STR = (str, type(None))
+_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "reports": {"key": _STR, "title": _STR, "judgement": _OPT_STR, "published": _OPT_STR,
+                "questions": (list,)},
+    "items": {"uid": _STR, "report": _STR, "kind": _STR, "text": _STR, "status": _STR,
+              "question": _OPT_STR, "deadline": _OPT_STR},
+    "actions": {"uid": _STR, "item": _STR, "title": _STR, "owner": _OPT_STR, "due": _OPT_STR,
+                "status": _STR},
+    "history": {"txn": (int,), "at": _STR, "op": _STR, "table": _STR},
+}
+_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("items", "kind"): ITEM_KINDS,
+    ("items", "status"): ITEM_STATUSES,
+    ("actions", "status"): ACTION_STATUSES,
+}
+
+
+def problems(data: Any, limit: int = 50) -> list[str]:
+    """Every problem found (up to `limit`), each saying where it is."""
+    found: list[str] = []
+    if not isinstance(data, dict):
+        return [f"top level is {_kind(data)}, expected an object of tables"]
+    for name in data:
+        if name not in TABLES and name != "_default":
+            found.append(f'unknown table "{name}"')
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict):
+        found.append('table "meta" is missing or has no document "1"')
+    else:
+        schema = meta["1"].get("schema")
+        if not isinstance(schema, int) or isinstance(schema, bool):
+            found.append('meta.schema is missing or not a whole number')
+        elif schema > SCHEMA_VERSION:
+            found.append(
+                f"schema version {schema} is newer than this afi understands ({SCHEMA_VERSION});"
+                " upgrade afi"
+            )
+    for table in TABLES[1:]:
+        docs = data.get(table, {})
+        if not isinstance(docs, dict):
+            found.append(f'table "{table}" is {_kind(docs)}, expected an object')
+            continue
+        fields = _FIELDS[table]
+        for doc_id, doc in docs.items():
+            where = f"{table}[{doc_id}]"
+            if not (doc_id.isdigit() and doc_id == str(int(doc_id)) and int(doc_id) > 0):
+                found.append(f"{where}: document id is not a positive whole number")
+            if not isinstance(doc, dict):
+                found.append(f"{where}: is {_kind(doc)}, expected an object")
+                continue
+            for field, types in fields.items():
+                if field not in doc:
+                    found.append(f"{where}.{field}: missing")
+                elif not isinstance(doc[field], types) or isinstance(doc[field], bool):
+                    found.append(f"{where}.{field}: is {_kind(doc[field])}")
+                elif (table, field) in _ENUMS and doc[field] not in _ENUMS[(table, field)]:
+                    found.append(f'{where}.{field}: "{doc[field]}" is not an allowed value')
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)

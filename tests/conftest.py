@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SAMPLE_2018 = SAMPLES / "west-mercia-peel-2018-legitimacy.txt"
+SHIPPED = ROOT / "tracker.json"
+
+# A wide, colourless terminal, so tests see whole cells and no escape codes.
+TEST_ENV = {"COLUMNS": "200", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", "AFI_USER": "tester"}
+
+
+@pytest.fixture(autouse=True)
+def _quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AFI_DB", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A copy of the shipped store: the sample report, imported."""
+    path = tmp_path / "tracker.json"
+    shutil.copyfile(SHIPPED, path)
+    return path
+
+
+def invoke(runner: CliRunner, *args: str, input: str | None = None):  # noqa: A002
+    from afi_tracker.cli import app
+
+    return runner.invoke(app, list(args), input=input, env=dict(os.environ))

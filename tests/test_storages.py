@@ -1,0 +1,63 @@
+"""AtomicJSONStorage reads strictly and never leaves a half-written file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from afi_tracker.errors import StoreCorrupt, StoreWriteFailed
+from afi_tracker.storages import AtomicJSONStorage, parse_store_bytes
+
+
+@pytest.mark.parametrize(
+    ("raw", "fault"),
+    [
+        (b"", "is empty"),
+        (b"\xef\xbb\xbf{}", "starts with a UTF-8 byte-order mark"),
+        (b'{"meta": {', "is not valid JSON: Expecting property name enclosed in double quotes"),
+        (b'{"a": NaN}', "NaN is not valid JSON"),
+        (b'{"a": 1, "a": 2}', 'duplicate key "a"'),
+        (b'{"a": "\xff"}', "is not UTF-8"),
+    ],
+)
+def test_unreadable_bytes_are_reported_with_path_and_fault(raw, fault):
+    with pytest.raises(StoreCorrupt) as err:
+        parse_store_bytes(raw, "x/tracker.json")
+    assert err.value.message.startswith("store x/tracker.json ")
+    assert fault in err.value.message
+
+
+def test_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path):
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "é [b]"}}})
+    assert storage.read() == {"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "é [b]"}}}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync"])
+def test_failed_write_keeps_old_file_byte_for_byte(tmp_path: Path, monkeypatch, failing):
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"meta": {"1": {"schema": 1}}})
+    before = path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, failing, boom)
+    with pytest.raises(StoreWriteFailed, match="No space left on device"):
+        storage.write({"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "new"}}})
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_written_file_keeps_its_permissions(tmp_path: Path):
+    path = tmp_path / "s.json"
+    path.write_text("{}")
+    path.chmod(0o640)
+    AtomicJSONStorage(path).write({"meta": {"1": {"schema": 1}}})
+    assert path.stat().st_mode & 0o777 == 0o640
