@@ -1,0 +1,36 @@
+"""Importers: report text in, a ParsedReport out. Nothing here touches the store.
+
+Each format is a module with `looks_like(lines)` and `parse(lines)`; FORMATS
+lists them in the order they are tried. A new format is a new module here.
+"""
+
+from __future__ import annotations
+
+from ..errors import NothingToImport
+from . import pillar
+from .base import ParsedItem, ParsedQuestion, ParsedReport
+
+FORMATS = (pillar,)
+
+__all__ = ["FORMATS", "ParsedItem", "ParsedQuestion", "ParsedReport", "parse_text", "read_lines"]
+
+
+def read_lines(text: str) -> list[str]:
+    # CRLF and lone CR copies happen when a page is saved on Windows or a Mac.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def parse_text(text: str, source: str = "") -> ParsedReport:
+    """The report in `text`, by the first format that finds items in it."""
+    lines = read_lines(text)
+    for fmt in FORMATS:
+        if fmt.looks_like(lines):
+            report = fmt.parse(lines)
+            if report.items:
+                return report
+    where = f" in {source}" if source else ""
+    raise NothingToImport(
+        f"no inspection report found{where}: no areas for improvement, causes of concern "
+        "or recommendations",
+        hint="check it is the text of an HMICFRS report page; see docs/import-formats.md",
+    )

@@ -1,0 +1,52 @@
+"""What an importer produces: a report as read from its text, not yet stored."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class ParsedQuestion:
+    number: str
+    text: str
+    judgement: str | None = None
+
+
+@dataclass
+class ParsedItem:
+    kind: str
+    text: str
+    question: str | None = None
+    deadline: str | None = None
+    deadline_text: str | None = None
+    addressee: str | None = None
+    origin: str | None = None
+    parts: list[str] = field(default_factory=list)
+    cause: int | None = None  # index in ParsedReport.items of the cause of concern it answers
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ParsedReport:
+    title: str
+    format: str
+    force: str = ""
+    programme: str = ""
+    year: str = ""
+    subject: str = ""
+    published: str | None = None
+    judgement: str | None = None
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    items: list[ParsedItem] = field(default_factory=list)
+
+    def default_key(self) -> str:
+        from .text import slugify
+
+        parts = [self.title]
+        if self.force:
+            parts = [self.force, self.programme, self.year, self.subject]
+        return slugify(" ".join(p for p in parts if p)) or "report"

@@ -1,0 +1,297 @@
+"""Finds the tracked items in a page's lines, whatever the page's format.
+
+Each finder looks for one signal (a heading, a lead-in sentence) and reads the
+block after it. Formats differ in their metadata far more than in how they
+set out areas for improvement, causes of concern and recommendations, so the
+finders are shared and a format module only adds what is its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from .base import ParsedItem
+from .text import ends_sentence, find_uk_date, normalise, strip_bullet, strip_joiner
+
+AFI_HEADING = re.compile(r"^areas? for improvement\s*:?$", re.IGNORECASE)
+AFI_CARRIED = re.compile(
+    r"\bareas? for improvement\b.*\b(?:remain|remained|remains|carried|outstanding)\b",
+    re.IGNORECASE,
+)
+COC_HEADING = re.compile(
+    r"^(?:accelerated\s+)?causes? of concern\s*(?::\s*(?P<area>.+))?$", re.IGNORECASE
+)
+COC_LIST = re.compile(r"\b(?:following|these)\b.*\bcauses? of concern\b.*:$", re.IGNORECASE)
+RECS_HEADING = re.compile(r"^recommendations?\s*:?$", re.IGNORECASE)
+REC_QUOTED = re.compile(r"\bwe recommended that\b(?P<addressee>.*?)\bshould\b.*:$", re.IGNORECASE)
+REC_LEADIN = re.compile(
+    r"^(?P<before>.*?)\b(?P<addressee>the force|the service|the constabulary|all forces|"
+    r"chief constables|chief fire officers|[A-Z][\w&’' -]*?(?:Police|Constabulary|Service))"
+    r"\s+(?:should|must)\b.*:$",
+)
+REC_NUMBERED = re.compile(r"^Recommendation\s+(?P<n>\d+)\s*:\s*(?P<text>.+)$", re.IGNORECASE)
+SHOULD_SENTENCE = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
+ORIGIN = re.compile(r"\bIn (?:our|the) (?P<origin>.+?(?:report|inspection))\b", re.IGNORECASE)
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+}
+_RELATIVE = re.compile(
+    r"\bwithin\s+(?P<n>\d+|[a-z-]+)\s+(?P<unit>days?|weeks?|months?|years?)\b", re.IGNORECASE
+)
+_BY_DATE = re.compile(
+    r"\bby\s+(?:the\s+end\s+of\s+)?(?P<when>(?:\d{1,2}(?:st|nd|rd|th)?\s+)?[A-Z][a-z]+\s+\d{4}"
+    r"|\d{1,2}/\d{1,2}/\d{4})",
+    re.IGNORECASE,
+)
+_IMMEDIATELY = re.compile(r"\bimmediately\b", re.IGNORECASE)
+
+
+@dataclass
+class Line:
+    number: int  # index in the page's lines
+    text: str  # stripped
+
+
+def resolve_deadline(text: str, anchor: date | None) -> tuple[str | None, str | None]:
+    """(ISO date or None, the words that set it or None).
+
+    A fixed date resolves on its own (a month alone to its last day); a relative
+    period or "immediately" only from the page's own date, else the date stays empty.
+    """
+    match = _BY_DATE.search(text)
+    if match:
+        found = find_uk_date(match.group("when"))
+        if found:
+            return found[0].isoformat(), match.group(0)
+    match = _RELATIVE.search(text)
+    if match:
+        raw = match.group("n").lower()
+        count = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+        if count is None:
+            return None, match.group(0)
+        unit = match.group("unit").lower().rstrip("s")
+        if anchor is None:
+            return None, match.group(0)
+        step = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
+                "month": relativedelta(months=count), "year": relativedelta(years=count)}[unit]
+        return (anchor + step).isoformat(), match.group(0)
+    match = _IMMEDIATELY.search(text)
+    if match:
+        return (anchor.isoformat() if anchor else None), match.group(0)
+    return None, None
+
+
+class BlockReader:
+    """Walks a page's lines once and collects items in the order they appear."""
+
+    def __init__(self, lines: list[str], anchor: date | None) -> None:
+        self.lines = lines
+        self.anchor = anchor
+        self.items: list[ParsedItem] = []
+        self.has_coc_headings = any(COC_HEADING.match(normalise(ln)) for ln in lines)
+
+    # -- low-level reading -------------------------------------------------------------
+
+    def _next_nonblank(self, start: int) -> int:
+        i = start
+        while i < len(self.lines) and not self.lines[i].strip():
+            i += 1
+        return i
+
+    def read_bullets(self, start: int) -> tuple[list[tuple[str, bool]], int]:
+        """Bulleted entries from `start` (blank lines between them allowed).
+
+        Returns [(text, truncated)], and the index after the block. A line
+        starting with a lower-case letter right after an unfinished entry is a
+        hard-wrapped continuation of it.
+        """
+        entries: list[list[str]] = []
+        i = self._next_nonblank(start)
+        while i < len(self.lines):
+            raw = self.lines[i]
+            if not raw.strip():
+                nxt = self._next_nonblank(i)
+                if nxt < len(self.lines) and strip_bullet(self.lines[nxt])[0]:
+                    i = nxt
+                    continue
+                break
+            bulleted, body = strip_bullet(raw)
+            if bulleted:
+                entries.append([body.strip()])
+            elif entries and body.strip()[:1].islower() and not ends_sentence(entries[-1][-1]):
+                entries[-1].append(body.strip())
+            else:
+                break
+            i += 1
+        return [self._finish(" ".join(parts)) for parts in entries], i
+
+    def read_plain(self, start: int, *, one: bool = False) -> tuple[list[tuple[str, bool]], int]:
+        """Entries with no bullet: each line (or paragraph) that reads as a demand."""
+        entries: list[tuple[str, bool]] = []
+        i = self._next_nonblank(start)
+        while i < len(self.lines):
+            text = self.lines[i].strip()
+            if not text:
+                break
+            if not SHOULD_SENTENCE.search(text) and not one:
+                break
+            if text.lower().startswith("we set out"):
+                break
+            entries.append(self._finish(text))
+            i += 1
+            if one:
+                break
+        return entries, i
+
+    def read_entries(self, start: int) -> tuple[list[tuple[str, bool]], int]:
+        first = self._next_nonblank(start)
+        if first < len(self.lines) and strip_bullet(self.lines[first])[0]:
+            return self.read_bullets(first)
+        return self.read_plain(first)
+
+    def _finish(self, text: str) -> tuple[str, bool]:
+        text = normalise(text)
+        # An entry that stops without ending its sentence was cut off by the copy.
+        joined = strip_joiner(text)
+        truncated = joined == text and not ends_sentence(text)
+        return joined, truncated
+
+    # -- finders ---------------------------------------------------------------------------
+
+    def areas_for_improvement(self, start: int, question: str | None) -> int:
+        entries, end = self.read_entries(start)
+        for text, truncated in entries:
+            self.items.append(
+                ParsedItem("area-for-improvement", text, question=question, truncated=truncated)
+            )
+        return end
+
+    def cause_of_concern(self, start: int, question: str | None) -> int:
+        entries, end = self.read_plain(start, one=True)
+        for text, truncated in entries:
+            self.items.append(
+                ParsedItem("cause-of-concern", text, question=question, truncated=truncated)
+            )
+        return end
+
+    def causes_listed(self, start: int, question: str | None) -> int:
+        entries, end = self.read_bullets(start)
+        for text, truncated in entries:
+            self.items.append(
+                ParsedItem("cause-of-concern", text, question=question, truncated=truncated)
+            )
+        return end
+
+    def _current_cause(self) -> int | None:
+        for index in range(len(self.items) - 1, -1, -1):
+            if self.items[index].kind == "cause-of-concern":
+                return index
+        return None
+
+    def quoted_recommendation(self, lead_in: str, start: int, question: str | None) -> int:
+        """`we recommended that all forces should:` + bullets: one item, its bullets its parts."""
+        entries, end = self.read_bullets(start)
+        if not entries:
+            return start
+        raw_bullets = [
+            normalise(strip_bullet(self.lines[i])[1])
+            for i in range(start, end)
+            if self.lines[i].strip()
+        ]
+        text = normalise(lead_in + " " + " ".join(raw_bullets))
+        parts = [t for t, _ in entries]
+        deadline, deadline_text = resolve_deadline(" ".join(raw_bullets), self.anchor)
+        quoted = REC_QUOTED.search(lead_in)
+        origin = ORIGIN.search(lead_in)
+        self.items.append(
+            ParsedItem(
+                "recommendation",
+                text,
+                question=question,
+                deadline=deadline,
+                deadline_text=deadline_text,
+                addressee=normalise(quoted.group("addressee")) if quoted else None,
+                origin=origin.group("origin") if origin else None,
+                parts=parts,
+                truncated=any(t for _, t in entries[-1:]),
+            )
+        )
+        return end
+
+    def recommendations(self, lead_in: str, start: int, question: str | None) -> int:
+        """A lead-in such as `Within three months, the force should:` + one item per bullet."""
+        entries, end = self.read_entries(start)
+        deadline, deadline_text = resolve_deadline(lead_in, self.anchor)
+        match = REC_LEADIN.match(lead_in)
+        addressee = match.group("addressee") if match else None
+        for text, truncated in entries:
+            own_deadline, own_text = resolve_deadline(text, self.anchor)
+            self.items.append(
+                ParsedItem(
+                    "recommendation",
+                    text,
+                    question=question,
+                    deadline=deadline or own_deadline,
+                    deadline_text=deadline_text or own_text,
+                    addressee=addressee,
+                    cause=self._current_cause(),
+                    parts=[],
+                    truncated=truncated,
+                )
+            )
+        return end
+
+    def numbered_recommendation(self, line: str, question: str | None) -> None:
+        match = REC_NUMBERED.match(line)
+        assert match
+        text, truncated = self._finish(match.group("text"))
+        deadline, deadline_text = resolve_deadline(text, self.anchor)
+        lead = REC_LEADIN.match(text + ":")
+        self.items.append(
+            ParsedItem(
+                "recommendation",
+                text,
+                question=question,
+                deadline=deadline,
+                deadline_text=deadline_text,
+                addressee=lead.group("addressee") if lead else None,
+                cause=self._current_cause(),
+                truncated=truncated,
+            )
+        )
+
+    def scan_line(self, i: int, question: str | None) -> int:
+        """Look at line `i`; if it opens a block, read it. Returns where to go on."""
+        text = normalise(self.lines[i])
+        if AFI_HEADING.match(text):
+            return self.areas_for_improvement(i + 1, question)
+        if COC_HEADING.match(text):
+            return self.cause_of_concern(i + 1, question)
+        if REC_NUMBERED.match(text):
+            self.numbered_recommendation(text, question)
+            return i + 1
+        if not text.endswith(":") and not AFI_CARRIED.search(text):
+            return i + 1
+        nxt = self._next_nonblank(i + 1)
+        bullet_follows = nxt < len(self.lines) and strip_bullet(self.lines[nxt])[0]
+        if AFI_CARRIED.search(text) and not RECS_HEADING.match(text):
+            if bullet_follows or SHOULD_SENTENCE.search(self.lines[nxt] if nxt < len(self.lines)
+                                                        else ""):
+                return self.areas_for_improvement(i + 1, question)
+            return i + 1
+        if COC_LIST.search(text):
+            if self.has_coc_headings:
+                # A summary of the causes set out in full under their own headings.
+                return self.read_bullets(i + 1)[1]
+            return self.causes_listed(i + 1, question)
+        if REC_QUOTED.search(text) and bullet_follows:
+            return self.quoted_recommendation(text, nxt, question)
+        if REC_LEADIN.match(text) or RECS_HEADING.match(text) or "recommendation" in text.lower():
+            return self.recommendations(text, i + 1, question)
+        return i + 1
