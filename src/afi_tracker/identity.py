@@ -1,0 +1,28 @@
+"""Who is making a change, for the audit trail."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+
+
+def current_user(given: str | None = None) -> str:
+    """--by, else AFI_USER, else git's user.name, else the OS user."""
+    if given and given.strip():
+        return given.strip()
+    env = os.environ.get("AFI_USER", "").strip()
+    if env:
+        return env
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=2, check=False
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

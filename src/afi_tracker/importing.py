@@ -1,0 +1,174 @@
+"""Puts a parsed report into the store, matching items already there.
+
+Re-importing a report updates it in place: each item keeps its handle, status
+and actions when its text is unchanged or only reworded in the same place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidValue, NothingToImport
+from .importers import ParsedItem, ParsedReport, parse_text
+from .model import Record, new_item, new_report
+from .store import Store, Transaction
+
+# Fields the report sets on an item; anything else (status, evidence) is the user's.
+_REPORT_FIELDS = (
+    "kind", "text", "question", "deadline", "deadline_text", "addressee", "origin",
+    "parts", "truncated", "position",
+)
+
+
+@dataclass
+class ImportOutcome:
+    report: Record
+    items: list[Record]
+    created: bool
+    dry_run: bool
+    new: list[Record] = field(default_factory=list)
+    changed: list[tuple[Record, list[str]]] = field(default_factory=list)
+    removed: list[Record] = field(default_factory=list)
+    unchanged: list[Record] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "Would import" if self.dry_run else ("Imported" if self.created else "Re-imported")
+        return (
+            f"{verb} {self.report['title']} as {self.report['key']}: {len(self.new)} new, "
+            f"{len(self.changed)} changed, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged"
+            + (" (dry run: nothing written)" if self.dry_run else "")
+        )
+
+
+def read_report_file(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InvalidValue(f"{path} is a folder, not a report file") from None
+    except OSError as exc:
+        raise InvalidValue(f"cannot read {path}: {exc.strerror or exc}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NothingToImport(
+            f"{path} is not UTF-8 text (byte {exc.start})",
+            hint="save the page as UTF-8 plain text and import that",
+        ) from None
+
+
+def import_file(
+    store: Store, path: Path, *, key: str | None, dry_run: bool, by: str, command: str
+) -> ImportOutcome:
+    parsed = parse_text(read_report_file(path), path.name)
+    if key is not None and not key.strip():
+        raise InvalidValue("--key must not be empty")
+    report_key = (key or parsed.default_key()).strip()
+    with store.transaction(command, by, create=True, dry_run=dry_run) as tx:
+        return apply(tx, parsed, report_key, path.name, dry_run=dry_run)
+
+
+def apply(
+    tx: Transaction, parsed: ParsedReport, key: str, source: str, *, dry_run: bool = False
+) -> ImportOutcome:
+    fields: dict[str, Any] = {
+        "key": key,
+        "title": parsed.title,
+        "force": parsed.force,
+        "programme": parsed.programme,
+        "year": parsed.year,
+        "subject": parsed.subject,
+        "published": parsed.published,
+        "judgement": parsed.judgement,
+        "source": source,
+        "format": parsed.format,
+        "questions": [
+            {"number": q.number, "text": q.text, "judgement": q.judgement}
+            for q in parsed.questions
+        ],
+    }
+    existing_report = next((r for r in tx.reports if r["key"] == key), None)
+    if existing_report is None:
+        report = tx.insert("reports", new_report(**fields))
+    else:
+        report = tx.update("reports", existing_report, **fields)
+
+    old_items = sorted(tx.items_of(key), key=lambda i: i.get("position", 0))
+    pairs = _match(parsed.items, old_items)
+    outcome = ImportOutcome(report, [], created=existing_report is None, dry_run=dry_run)
+    stored: list[Record] = []
+    for position, (p_item, old) in enumerate(pairs):
+        values = _item_fields(p_item, position)
+        if old is None:
+            record = tx.insert("items", new_item(report=key, **values))
+            outcome.new.append(record)
+        else:
+            what = [f for f in _REPORT_FIELDS if old.get(f) != values[f] and f != "position"]
+            record = tx.update("items", old, **values)
+            (outcome.changed.append((record, what)) if what else outcome.unchanged.append(record))
+        stored.append(record)
+    # Link recommendations to the cause of concern they answer, by handle.
+    for index, p_item in enumerate(parsed.items):
+        cause = stored[p_item.cause]["id"] if p_item.cause is not None else None
+        if stored[index].get("cause") != cause:
+            stored[index] = tx.update("items", stored[index], cause=cause)
+    matched = {id(old) for _, old in pairs if old is not None}
+    with_actions = set(tx.actions_by_item())
+    for old in old_items:
+        if id(old) in matched:
+            continue
+        outcome.removed.append(old)
+        if old["id"] in with_actions or old.get("status") != "open":
+            # Work recorded against it must stay readable.
+            tx.update("items", old, status="superseded",
+                      status_reason=f"no longer in the report as imported on {tx.at[:10]}")
+        else:
+            tx.delete("items", old)
+    outcome.items = stored
+    return outcome
+
+
+def _item_fields(item: ParsedItem, position: int) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "text": item.text,
+        "question": item.question,
+        "deadline": item.deadline,
+        "deadline_text": item.deadline_text,
+        "addressee": item.addressee,
+        "origin": item.origin,
+        "parts": list(item.parts),
+        "truncated": item.truncated,
+        "position": position,
+    }
+
+
+def _match(parsed: list[ParsedItem], old: list[Record]) -> list[tuple[ParsedItem, Record | None]]:
+    """Pair each parsed item with the stored item it continues, one to one.
+
+    First by identical kind and text; then, for reworded items, by kind and
+    question in order of appearance. Identical texts pair in order, so two
+    near-identical or even identical items both survive.
+    """
+    free = list(old)
+    result: list[tuple[ParsedItem, Record | None]] = []
+    for item in parsed:
+        hit = next((o for o in free if o["kind"] == item.kind and o["text"] == item.text), None)
+        if hit is not None:
+            free.remove(hit)
+        result.append((item, hit))
+    for index, (item, hit) in enumerate(result):
+        if hit is not None:
+            continue
+        same_place = next(
+            (o for o in free if o["kind"] == item.kind and o.get("question") == item.question),
+            None,
+        )
+        if same_place is not None:
+            free.remove(same_place)
+            result[index] = (item, same_place)
+    return result

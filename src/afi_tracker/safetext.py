@@ -1,0 +1,33 @@
+"""User text is data: make it safe to show on a terminal or put in a file.
+
+Report text and people's notes may hold anything a copy-paste can carry:
+escape sequences, bidi overrides, spreadsheet formulas, HTML, table pipes.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-based sequences (CSI, OSC, others) first, then single control characters:
+# C0 except tab/newline, DEL, C1, and the bidi controls that reorder what a reader sees.
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def for_terminal(text: str) -> str:
+    """Text with every terminal control removed (tabs and newlines kept)."""
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def one_line(text: str) -> str:
+    return " ".join(for_terminal(text).split())
+
+
+def shorten(text: str, width: int) -> str:
+    text = one_line(text)
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"

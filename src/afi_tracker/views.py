@@ -1,0 +1,188 @@
+"""Builds what each command shows from a store snapshot; no formatting here.
+
+Ordering is deterministic everywhere: report key, question number, the item's
+place in its report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import ITEM_KINDS, Record, question_judgement
+from .render.base import Column, Detail, ItemLine, Listing, QuestionBlock, ReportBlock
+from .store import Snapshot
+
+
+def item_number(item: Record) -> int:
+    handle = item.get("id", "")
+    return int(handle[1:]) if handle[1:].isdigit() else 0
+
+
+def sorted_reports(snap: Snapshot, key: str | None = None) -> list[Record]:
+    if key is not None:
+        return [snap.report(key)]
+    return sorted(snap.reports, key=lambda r: r["key"])
+
+
+def item_row(item: Record, report: Record | None) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "report": item["report"],
+        "kind": item["kind"],
+        "question": item.get("question"),
+        "judgement": question_judgement(report, item.get("question")) if report else None,
+        "text": item["text"],
+        "deadline": item.get("deadline"),
+        "deadline_text": item.get("deadline_text"),
+        "status": item.get("status", "open"),
+        "truncated": bool(item.get("truncated")),
+        "parts": item.get("parts", []),
+        "addressee": item.get("addressee"),
+        "origin": item.get("origin"),
+        "cause": item.get("cause"),
+    }
+
+
+def ordered_items(snap: Snapshot, report_key: str | None = None) -> list[Record]:
+    reports = {r["key"]: i for i, r in enumerate(sorted_reports(snap))}
+    chosen = snap.items if report_key is None else snap.items_of(report_key)
+    return sorted(
+        chosen,
+        key=lambda i: (reports.get(i["report"], 0), i.get("position", 0), item_number(i)),
+    )
+
+
+def items_listing(snap: Snapshot, report: str | None = None, kind: str | None = None) -> Listing:
+    if report is not None:
+        snap.report(report)  # an unknown key is an error, not an empty list
+    by_key = {r["key"]: r for r in snap.reports}
+    rows = [
+        item_row(item, by_key.get(item["report"]))
+        for item in ordered_items(snap, report)
+        if kind is None or item["kind"] == kind
+    ]
+    return Listing(
+        title="Items",
+        columns=[
+            Column("id", "ID"),
+            Column("report", "Report", width=30),
+            Column("question", "Q"),
+            Column("kind", "Kind"),
+            Column("status", "Status"),
+            Column("deadline", "Deadline"),
+            Column("text", "Text", width=90),
+        ],
+        rows=rows,
+        empty="No items match.",
+    )
+
+
+def reports_listing(snap: Snapshot) -> Listing:
+    counts: dict[str, int] = {}
+    for item in snap.items:
+        counts[item["report"]] = counts.get(item["report"], 0) + 1
+    rows = [
+        {
+            "key": r["key"],
+            "title": r["title"],
+            "force": r.get("force", ""),
+            "programme": r.get("programme", ""),
+            "year": r.get("year", ""),
+            "subject": r.get("subject", ""),
+            "judgement": r.get("judgement"),
+            "published": r.get("published"),
+            "source": r.get("source", ""),
+            "questions": len(r.get("questions", [])),
+            "items": counts.get(r["key"], 0),
+        }
+        for r in sorted_reports(snap)
+    ]
+    return Listing(
+        title="Reports",
+        columns=[
+            Column("key", "Key"),
+            Column("title", "Title", width=50),
+            Column("judgement", "Judgement"),
+            Column("published", "Published"),
+            Column("items", "Items", justify="right"),
+        ],
+        rows=rows,
+        empty="No reports yet: run `afi import REPORT.txt`.",
+    )
+
+
+def item_detail(snap: Snapshot, handle: str) -> Detail:
+    item = snap.item(handle)
+    report = next((r for r in snap.reports if r["key"] == item["report"]), None)
+    row = item_row(item, report)
+    question_text = None
+    if report is not None and item.get("question"):
+        question_text = next(
+            (q["text"] for q in report["questions"] if q["number"] == item["question"]), None
+        )
+    fields: list[tuple[str, Any]] = [
+        ("Kind", item["kind"]),
+        ("Report", f"{report['title']} ({item['report']})" if report else item["report"]),
+        ("Question", f"{item['question']}. {question_text}" if question_text else None),
+        ("Judgement", row["judgement"]),
+        ("Status", item.get("status")),
+        ("Deadline", _deadline(item)),
+        ("Addressee", item.get("addressee")),
+        ("From", item.get("origin")),
+        ("Answers", item.get("cause")),
+        ("Truncated", "yes: the source text stops mid-sentence" if item.get("truncated") else None),
+        ("Text", item["text"]),
+    ]
+    sections = []
+    if item.get("parts"):
+        sections.append(("Parts", [f"{n}. {p}" for n, p in enumerate(item["parts"], 1)]))
+    actions = sorted(snap.actions_by_item().get(item["id"], []), key=item_number)
+    sections.append((
+        "Actions",
+        [f"{a['id']}  {a['status']:<11}  due {a.get('due') or '—'}  {a.get('owner') or '—'}: "
+         f"{a['title']}" for a in actions] or ["none yet"],
+    ))
+    data = dict(row, actions=[a["id"] for a in actions])
+    return Detail(f"{item['id']}  {_kind_label(item['kind'])}", [f for f in fields if f[1]],
+                  data, sections)
+
+
+def _deadline(item: Record) -> str | None:
+    if item.get("deadline") and item.get("deadline_text"):
+        return f"{item['deadline']} ({item['deadline_text']})"
+    return item.get("deadline") or item.get("deadline_text")
+
+
+def _kind_label(kind: str) -> str:
+    return kind.replace("-", " ").capitalize()
+
+
+def report_blocks(snap: Snapshot, key: str | None = None) -> list[ReportBlock]:
+    """Reports with their questions and the items under each, for `afi status`."""
+    result = []
+    for report in sorted_reports(snap, key):
+        items = ordered_items(snap, report["key"])
+        blocks: list[QuestionBlock] = []
+        unplaced = [i for i in items if not i.get("question")]
+        if unplaced:
+            blocks.append(QuestionBlock(None, "", None, [_line(i) for i in unplaced]))
+        for q in report.get("questions", []):
+            under = [i for i in items if i.get("question") == q["number"]]
+            blocks.append(QuestionBlock(q["number"], q["text"], q.get("judgement"),
+                                        [_line(i) for i in under]))
+        result.append(ReportBlock(report["key"], report["title"], report.get("judgement"),
+                                  report.get("published"), blocks))
+    return result
+
+
+def _line(item: Record) -> ItemLine:
+    return ItemLine(item["id"], item["kind"], item["text"], item.get("status", "open"),
+                    item.get("deadline"), bool(item.get("truncated")))
+
+
+def check_kind(kind: str | None) -> str | None:
+    from .errors import InvalidValue
+
+    if kind is not None and kind not in ITEM_KINDS:
+        raise InvalidValue(f'unknown kind "{kind}"', hint=f"use one of: {', '.join(ITEM_KINDS)}")
+    return kind
