@@ -111,6 +111,11 @@ class Transaction(Snapshot):
     def changed(self) -> bool:
         return bool(self._entries)
 
+    @property
+    def pending(self) -> list[Record]:
+        """History entries this transaction will append."""
+        return list(self._entries)
+
     def _next_id(self, table: str) -> int:
         # Counters only go up, so a deleted record's handle is never given again.
         existing = max(self.tables[table], default=0)

@@ -1,0 +1,186 @@
+"""Actions against items: fields, allowed status changes, deadline revisions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+
+from .errors import InvalidValue, TransitionRefused
+from .model import ACTION_OPEN, ACTION_STATUSES, ITEM_CLOSED, Record, new_key
+from .store import Transaction
+
+# Where each status may go with `afi update --status` or the verbs. `done` and
+# `cancelled` go back only through `afi reopen`, so finished work is not undone
+# by a slip of the keyboard.
+TRANSITIONS: Final[dict[str, tuple[str, ...]]] = {
+    "planned": ("in-progress", "blocked", "done", "cancelled"),
+    "in-progress": ("planned", "blocked", "done", "cancelled"),
+    "blocked": ("planned", "in-progress", "done", "cancelled"),
+    "done": (),
+    "cancelled": (),
+}
+NEEDS_REASON: Final = frozenset({"blocked", "cancelled"})
+
+
+def check_status(status: str) -> str:
+    if status not in ACTION_STATUSES:
+        raise InvalidValue(
+            f'unknown status "{status}"', hint=f"use one of: {', '.join(ACTION_STATUSES)}"
+        )
+    return status
+
+
+def _required(value: str | None, what: str) -> str:
+    if value is None or not value.strip():
+        raise InvalidValue(f"{what} must not be empty")
+    return value
+
+
+def _evidence(refs: list[str], description: str | None, tx: Transaction) -> list[Record]:
+    return [
+        {"ref": _required(ref, "evidence"), "description": description, "at": tx.at, "by": tx.by}
+        for ref in refs
+    ]
+
+
+def add(
+    tx: Transaction,
+    item_handle: str,
+    title: str,
+    owner: str,
+    due: date | None,
+    *,
+    status: str = "planned",
+    note: str | None = None,
+) -> Record:
+    item = tx.item(item_handle)
+    if item.get("status") in ITEM_CLOSED:
+        raise TransitionRefused(
+            f"item {item['id']} is {item['status']}; no new actions can be added",
+            hint=f"reopen it first: afi item set {item['id']} --status in-progress --reason ...",
+        )
+    check_status(status)
+    if status in ("done", "cancelled"):
+        raise TransitionRefused(f"a new action cannot start as {status}",
+                                hint="add it, then use `afi done` or `afi cancel`")
+    if status in NEEDS_REASON:
+        raise InvalidValue(f"a new action cannot start as {status} without a reason",
+                           hint="add it, then use `afi block ACTION --reason ...`")
+    record: Record = {
+        "uid": new_key(),
+        "id": "",
+        "item": item["id"],
+        "title": _required(title, "title"),
+        "owner": _required(owner, "owner"),
+        "due": due.isoformat() if due else None,
+        "due_history": (
+            [{"due": due.isoformat(), "reason": "set when added", "by": tx.by, "at": tx.at}]
+            if due else []
+        ),
+        "status": status,
+        "status_reason": None,
+        "created": tx.at,
+        "updated": tx.at,
+        "notes": [{"text": note, "by": tx.by, "at": tx.at}] if note else [],
+        "evidence": [],
+    }
+    action = tx.insert("actions", record)
+    if item.get("status") in ("open", "awaiting-sign-off"):
+        tx.update("items", item, status="in-progress")
+    return action
+
+
+def transition(
+    tx: Transaction, action: Record, status: str, *, reason: str | None = None,
+    evidence: list[str] | None = None, description: str | None = None, reopen: bool = False,
+) -> Record:
+    check_status(status)
+    current = action["status"]
+    if reopen:
+        if current not in ("done", "cancelled"):
+            raise TransitionRefused(
+                f"action {action['id']} is {current}; only done or cancelled actions reopen"
+            )
+    elif status != current and status not in TRANSITIONS[current]:
+        allowed = ", ".join(TRANSITIONS[current])
+        raise TransitionRefused(
+            f"action {action['id']} cannot go from {current} to {status}",
+            hint=f"from {current} it can go to: {allowed}" if allowed
+            else f"reopen it first: afi reopen {action['id']}",
+        )
+    if status in NEEDS_REASON and not (reason and reason.strip()):
+        raise InvalidValue(f"{status} needs a reason", hint="add --reason TEXT")
+    if status == current and not evidence and not reopen and reason == action.get("status_reason"):
+        return action
+    changes: dict[str, Any] = {"status": status, "updated": tx.at,
+                               "status_reason": reason if status in NEEDS_REASON else None}
+    if evidence:
+        changes["evidence"] = action.get("evidence", []) + _evidence(evidence, description, tx)
+    return tx.update("actions", action, **changes)
+
+
+def update(
+    tx: Transaction,
+    handle: str,
+    *,
+    title: str | None = None,
+    owner: str | None = None,
+    due: date | None = None,
+    reason: str | None = None,
+    status: str | None = None,
+    note: str | None = None,
+    evidence: list[str] | None = None,
+    description: str | None = None,
+) -> Record:
+    action = tx.action(handle)
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = _required(title, "title")
+    if owner is not None:
+        changes["owner"] = _required(owner, "owner")
+    if due is not None and due.isoformat() != action.get("due"):
+        if action.get("due") and not (reason and reason.strip()):
+            raise InvalidValue(
+                f"changing the deadline of {action['id']} needs a reason",
+                hint="add --reason TEXT; the original deadline and every revision are kept",
+            )
+        changes["due"] = due.isoformat()
+        changes["due_history"] = action.get("due_history", []) + [
+            {"due": due.isoformat(), "reason": reason or "set", "by": tx.by, "at": tx.at}
+        ]
+    if note:
+        changes["notes"] = action.get("notes", []) + [{"text": note, "by": tx.by, "at": tx.at}]
+    if evidence:
+        changes["evidence"] = action.get("evidence", []) + _evidence(evidence, description, tx)
+    if not changes and status is None:
+        raise InvalidValue(f"nothing to change on {action['id']}",
+                           hint="give at least one of --title, --owner, --due, --status, --note, "
+                           "--evidence")
+    if changes:
+        changes["updated"] = tx.at
+        action = tx.update("actions", action, **changes)
+    if status is not None and status != action["status"]:
+        action = transition(tx, action, status, reason=reason)
+    return action
+
+
+def reopen(tx: Transaction, handle: str, reason: str | None = None) -> Record:
+    action = tx.action(handle)
+    reopened = transition(tx, action, "in-progress", reopen=True)
+    if reason:
+        reopened = tx.update("actions", reopened, notes=reopened.get("notes", []) + [
+            {"text": f"reopened: {reason}", "by": tx.by, "at": tx.at}])
+    item = tx.item(action["item"])
+    if item.get("status") in ("awaiting-sign-off", "complete"):
+        tx.update("items", item, status="in-progress")
+    return reopened
+
+
+def delete(tx: Transaction, handle: str) -> Record:
+    action = tx.action(handle)
+    tx.delete("actions", action)
+    return action
+
+
+def open_actions(tx: Transaction, item_handle: str) -> list[Record]:
+    return [a for a in tx.actions_by_item().get(item_handle, []) if a["status"] in ACTION_OPEN]

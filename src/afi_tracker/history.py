@@ -1,0 +1,77 @@
+"""Reading the append-only history: what each command changed, in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Record
+
+# Bookkeeping fields that change with every edit; their change says nothing new.
+_QUIET = frozenset({"updated", "due_history", "position"})
+
+
+@dataclass
+class Command:
+    txn: int
+    at: str
+    by: str
+    command: str
+    undoes: int | None
+    changes: list[str]
+    records: list[str]
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    return str(value)
+
+
+def _added(old: Any, new: Any) -> list[Any] | None:
+    """The entries appended to a list field, or None if it changed otherwise."""
+    if isinstance(old, list | type(None)) and isinstance(new, list):
+        before = old or []
+        if new[: len(before)] == before:
+            return new[len(before) :]
+    return None
+
+
+def describe(entry: Record) -> list[str]:
+    """One line per change in a history entry: `A2 status: planned -> done`."""
+    record = entry.get("record", "")
+    if entry["op"] == "create":
+        return [f"{record} created"]
+    if entry["op"] == "delete":
+        return [f"{record} deleted"]
+    lines = []
+    for change in entry.get("changes", []):
+        field, old, new = change["field"], change.get("old"), change.get("new")
+        if field in _QUIET:
+            continue
+        added = _added(old, new)
+        if added is not None and field in ("notes", "evidence"):
+            for extra in added:
+                text = extra.get("text") or extra.get("ref") if isinstance(extra, dict) else extra
+                lines.append(f"{record} {field} + {text}")
+        elif isinstance(old, list) or isinstance(new, list):
+            lines.append(f"{record} {field} changed")
+        else:
+            lines.append(f"{record} {field}: {_value(old)} -> {_value(new)}")
+    return lines or [f"{record} updated"]
+
+
+def commands(history: list[Record]) -> list[Command]:
+    """The history grouped by command (transaction), oldest first."""
+    grouped: dict[int, Command] = {}
+    for entry in sorted(history, key=lambda e: e["txn"]):
+        cmd = grouped.get(entry["txn"])
+        if cmd is None:
+            cmd = grouped[entry["txn"]] = Command(
+                entry["txn"], entry["at"], entry.get("by", ""), entry.get("command", ""),
+                entry.get("undoes"), [], [],
+            )
+        cmd.changes.extend(describe(entry))
+        if entry.get("record") not in cmd.records:
+            cmd.records.append(entry.get("record", ""))
+    return list(grouped.values())

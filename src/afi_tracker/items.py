@@ -1,0 +1,67 @@
+"""An item's own lifecycle, separate from its actions', as boards track recommendations.
+
+open -> in-progress (an action is added) -> awaiting-sign-off (proposed for
+closure with evidence) -> complete (signed off by a named person); or
+superseded / no-further-action with a reason.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .actions import open_actions
+from .errors import InvalidValue, TransitionRefused
+from .model import Record
+from .store import Transaction
+
+SETTABLE: Final = ("superseded", "no-further-action", "open", "in-progress")
+
+
+def close(tx: Transaction, handle: str, evidence: list[str], *, force: bool = False,
+          description: str | None = None) -> Record:
+    item = tx.item(handle)
+    if item["status"] not in ("open", "in-progress"):
+        raise TransitionRefused(
+            f"item {item['id']} is {item['status']}; only open or in-progress items can be "
+            "proposed for closure"
+        )
+    if not [e for e in evidence if e.strip()]:
+        raise InvalidValue("proposing an item for closure needs evidence",
+                           hint="add --evidence REF (a link or a file path)")
+    still_open = open_actions(tx, item["id"])
+    if still_open and not force:
+        handles = ", ".join(a["id"] for a in still_open)
+        raise TransitionRefused(
+            f"item {item['id']} has open actions: {handles}",
+            hint="finish or cancel them first, or add --force (it is recorded)",
+        )
+    new_evidence = [{"ref": ref, "description": description, "at": tx.at, "by": tx.by}
+                    for ref in evidence]
+    return tx.update(
+        "items", item, status="awaiting-sign-off",
+        evidence=item.get("evidence", []) + new_evidence,
+        closure_forced_with_open_actions=[a["id"] for a in still_open] if still_open else None,
+        status_reason=None,
+    )
+
+
+def sign_off(tx: Transaction, handle: str) -> Record:
+    item = tx.item(handle)
+    if item["status"] != "awaiting-sign-off":
+        raise TransitionRefused(
+            f"item {item['id']} is {item['status']}; only items awaiting sign-off can be "
+            "signed off",
+            hint=f"propose it first: afi item close {item['id']} --evidence REF",
+        )
+    return tx.update("items", item, status="complete", signed_off_by=tx.by, signed_off_at=tx.at)
+
+
+def set_status(tx: Transaction, handle: str, status: str, reason: str | None) -> Record:
+    if status not in SETTABLE:
+        raise InvalidValue(f'cannot set an item to "{status}" directly',
+                           hint=f"use one of: {', '.join(SETTABLE)}; closure goes through "
+                           "`afi item close` and `afi item sign-off`")
+    if not (reason and reason.strip()):
+        raise InvalidValue(f"setting an item to {status} needs a reason", hint="add --reason TEXT")
+    item = tx.item(handle)
+    return tx.update("items", item, status=status, status_reason=reason, signed_off_by=None)

@@ -1,0 +1,73 @@
+"""The library's front door for changes: one method per command, one transaction each.
+
+The CLI makes one call here per command; tests and other programs can do the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import actions, items, undo
+from .dates import parse_date
+from .model import Record
+from .store import Store
+
+
+class Tracker:
+    def __init__(self, store: Store, *, by: str, command: str, today: date | None = None) -> None:
+        self.store = store
+        self.by = by
+        self.command = command
+        self.today = today or date.today()
+
+    def _date(self, text: str | None) -> date | None:
+        return parse_date(text, self.today) if text is not None else None
+
+    def add(self, item: str, title: str, owner: str, due: str | None, *,
+            status: str = "planned", note: str | None = None) -> Record:
+        due_date = self._date(due)
+        with self.store.transaction(self.command, self.by) as tx:
+            return actions.add(tx, item, title, owner, due_date, status=status, note=note)
+
+    def update(self, handle: str, *, title: str | None = None, owner: str | None = None,
+               due: str | None = None, reason: str | None = None, status: str | None = None,
+               note: str | None = None, evidence: list[str] | None = None,
+               description: str | None = None) -> Record:
+        if status is not None:
+            actions.check_status(status)
+        due_date = self._date(due)
+        with self.store.transaction(self.command, self.by) as tx:
+            return actions.update(tx, handle, title=title, owner=owner, due=due_date,
+                                  reason=reason, status=status, note=note, evidence=evidence,
+                                  description=description)
+
+    def move(self, handle: str, status: str, *, reason: str | None = None,
+             evidence: list[str] | None = None, description: str | None = None) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return actions.transition(tx, tx.action(handle), status, reason=reason,
+                                      evidence=evidence, description=description)
+
+    def reopen(self, handle: str, reason: str | None = None) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return actions.reopen(tx, handle, reason)
+
+    def delete(self, handle: str) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return actions.delete(tx, handle)
+
+    def close_item(self, handle: str, evidence: list[str], *, force: bool = False,
+                   description: str | None = None) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return items.close(tx, handle, evidence, force=force, description=description)
+
+    def sign_off(self, handle: str) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return items.sign_off(tx, handle)
+
+    def set_item(self, handle: str, status: str, reason: str | None) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return items.set_status(tx, handle, status, reason)
+
+    def undo(self) -> undo.Undone:
+        with self.store.transaction(self.command, self.by) as tx:
+            return undo.undo_last(tx)

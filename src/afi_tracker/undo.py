@@ -1,0 +1,52 @@
+"""Undo: revert the last command's changes as one unit, from the history.
+
+The history is append-only, so an undo is itself a new entry (marked with the
+transaction it undoes); repeated undos walk back one command at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import NothingToUndo
+from .history import describe
+from .model import Record
+from .store import Transaction
+
+
+@dataclass
+class Undone:
+    txn: int
+    command: str
+    by: str
+    at: str
+    records: list[str]
+    reverted: list[str]
+
+
+def last_undoable(history: list[Record]) -> int | None:
+    undone = {e["undoes"] for e in history if "undoes" in e}
+    candidates = [e["txn"] for e in history if "undoes" not in e and e["txn"] not in undone]
+    return max(candidates, default=None)
+
+
+def undo_last(tx: Transaction) -> Undone:
+    history = tx.history
+    txn = last_undoable(history)
+    if txn is None:
+        raise NothingToUndo("nothing to undo", hint="`afi log` shows what has changed")
+    entries = [e for e in history if e["txn"] == txn]
+    for entry in reversed(entries):
+        table, doc = entry["table"], int(entry["doc"])
+        current = tx.tables[table].get(doc)
+        if entry["op"] == "create" and current is not None:
+            tx.delete(table, current)
+        elif entry["op"] == "delete":
+            tx.restore(table, doc, entry["before"])
+        elif entry["op"] == "update" and current is not None:
+            tx.update(table, current, **{c["field"]: c["old"] for c in entry["changes"]})
+    tx.note_undo(txn)
+    first = entries[0]
+    records = list(dict.fromkeys(e["record"] for e in entries))
+    reverted = [line for e in tx.pending for line in describe(e)]
+    return Undone(txn, first["command"], first["by"], first["at"], records, reverted)
