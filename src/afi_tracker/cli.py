@@ -1,32 +1,104 @@
 """The `afi` command: a thin client of the library. The only module importing Typer.
 
-Each command parses its arguments, makes one library call and renders. Library
-errors (AfiError) become one line, `Error: ...` plus a hint, on stderr and the
-error's exit code. Heavy modules are imported inside commands, because shell
-completion runs this program on every TAB.
+Each command parses its arguments, makes one library call and renders. Errors
+of every kind (the library's AfiError, Click's usage errors) become one line,
+`Error: ...` with a hint, on stderr and the documented exit code: 1 for a
+domain error, 2 for a usage error. Heavy modules are imported inside
+commands, because shell completion runs this program on every TAB.
 """
 
 from __future__ import annotations
 
-import functools
+import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
-from .render import Format
+from .render import ListFormat, RecordFormat
 
 if TYPE_CHECKING:
     from .store import Store
+    from .tracker import Tracker
 
-F = TypeVar("F", bound=Callable[..., Any])
+# Typer 0.29 vendors its own Click; older releases use the click package. Take
+# the exception classes from whichever Click this Typer raises.
+_click_errors = sys.modules[typer.BadParameter.__module__]
+UsageError: type[Exception] = _click_errors.UsageError
+ClickException: type[Exception] = _click_errors.ClickException
+
+TRACKING = "Tracking"
+REPORTING = "Reporting"
+DATA = "Data"
+
+
+def _one_line(text: str) -> str:
+    from .safetext import one_line
+
+    return one_line(text)
+
+
+class AfiGroup(TyperGroup):
+    """Runs a command and turns every error into one stderr line and its exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from .errors import AfiError
+
+        state.argv = list(args) if args is not None else sys.argv[1:]
+        try:
+            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except AfiError as exc:
+            message = f"Error: {_one_line(exc.message)}"
+            if exc.hint:
+                message += f" ({_one_line(exc.hint)})"
+            typer.echo(message, err=True)
+            code = exc.exit_code
+        except UsageError as exc:
+            usage: Any = exc
+            where = usage.ctx.command_path if usage.ctx else "afi"
+            typer.echo(f"Error: {_one_line(usage.format_message())} (see `{where} -h`)", err=True)
+            code = usage.exit_code
+        except ClickException as exc:
+            failure: Any = exc
+            typer.echo(f"Error: {_one_line(failure.format_message())}", err=True)
+            code = failure.exit_code
+        except typer.Abort:
+            typer.echo("Aborted; nothing was changed.", err=True)
+            code = 1
+        except KeyboardInterrupt:
+            typer.echo("Interrupted; nothing was changed.", err=True)
+            code = 130
+        except Exception as exc:
+            # A bug, not bad input: still one line, with a way to see the details.
+            if os.environ.get("AFI_DEBUG"):
+                raise
+            typer.echo(f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+                       "(run again with AFI_DEBUG=1 for a traceback, and please report it)",
+                       err=True)
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
 
 app = typer.Typer(
     name="afi",
+    cls=AfiGroup,
     help="Track the response to police and fire inspection reports: areas for improvement, "
     "causes of concern, recommendations, and the actions against them.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -34,14 +106,17 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-
-TRACKING = "Tracking"
-REPORTING = "Reporting"
-DATA = "Data"
+item_app = typer.Typer(
+    help="Move an item through its own lifecycle: propose for closure, sign off, set aside.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+)
+app.add_typer(item_app, name="item", rich_help_panel=TRACKING)
 
 
 class State:
     db: Path | None = None
+    argv: list[str] = []  # one command per process, so one argument list
 
 
 state = State()
@@ -71,6 +146,9 @@ def root(
     state.db = db
 
 
+# -- helpers -----------------------------------------------------------------------------
+
+
 def _store() -> Store:
     from .store import Store, default_path
 
@@ -78,28 +156,15 @@ def _store() -> Store:
 
 
 def _command_line() -> str:
-    return "afi " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "afi"
+    """The command as typed, for the history."""
+    return "afi " + shlex.join(state.argv) if state.argv else "afi"
 
 
-def errors(func: F) -> F:
-    """Turn library errors into one stderr line and the error's exit code."""
+def _tracker(by: str | None) -> Tracker:
+    from .identity import current_user
+    from .tracker import Tracker
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import AfiError
-
-        try:
-            return func(*args, **kwargs)
-        except AfiError as exc:
-            from .safetext import one_line
-
-            message = f"Error: {one_line(exc.message)}"
-            if exc.hint:
-                message += f" ({one_line(exc.hint)})"
-            typer.echo(message, err=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
+    return Tracker(_store(), by=current_user(by), command=_command_line())
 
 
 def _out() -> Any:
@@ -108,11 +173,12 @@ def _out() -> Any:
     return Console(soft_wrap=False, highlight=False, emoji=False, markup=False)
 
 
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
+def _say(message: str) -> None:
+    """A message for the person, on stderr: data alone goes to stdout."""
+    typer.echo(_one_line(message), err=True)
 
 
-def _emit(fmt: Format, view_name: str, view: Any) -> None:
+def _emit(fmt: str, view_name: str, view: Any) -> None:
     from .render import renderer
 
     result = getattr(renderer(fmt), view_name)(view)
@@ -122,13 +188,60 @@ def _emit(fmt: Format, view_name: str, view: Any) -> None:
         _out().print(result)
 
 
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+def _emit_action(fmt: RecordFormat, action: dict[str, Any]) -> None:
+    if fmt is RecordFormat.json:
+        from .render.json import dumps
+
+        sys.stdout.write(dumps({k: v for k, v in action.items() if k != "uid"}))
+
+
+def _as_of(text: str | None) -> date:
+    from .dates import parse_date
+
+    return parse_date(text, date.today()) if text else date.today()
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(value: str | None, option: str, prompt: str) -> str:
+    if value is not None:
+        return value
+    if _interactive():
+        answer: str = typer.prompt(prompt)
+        return answer
+    raise UsageError(f"Missing option '{option}' (no terminal to ask on)")
+
+
+ListFormatOption = Annotated[
+    ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+RecordFormatOption = Annotated[
+    RecordFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who is making the change [default: AFI_USER, git user.name, "
+                 "or the login name]."),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Compute as of this date [default: today].")
+]
+ActionArg = Annotated[str, typer.Argument(help="An action handle (A3).")]
+EvidenceOption = Annotated[
+    list[str] | None,
+    typer.Option("--evidence", "-e", help="A link or file path showing the work; repeatable."),
+]
+DescriptionOption = Annotated[
+    str | None, typer.Option("--description", help="What the evidence shows.")
 ]
 
 
+# -- data ----------------------------------------------------------------------------------
+
+
 @app.command("import", rich_help_panel=DATA)
-@errors
 def import_(
     file: Annotated[
         Path, typer.Argument(help="Plain text of the report page.", exists=True, dir_okay=False)
@@ -139,8 +252,8 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
     ] = False,
-    fmt: FormatOption = Format.table,
-    by: Annotated[str | None, typer.Option(help="Who is importing (for the history).")] = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+    by: ByOption = None,
 ) -> None:
     """Import an inspection report's items from its text.
 
@@ -155,32 +268,18 @@ def import_(
     outcome = import_file(
         _store(), file, key=key, dry_run=dry_run, by=current_user(by), command=_command_line()
     )
-    from .safetext import one_line
+    _say(outcome.summary())
+    if fmt is RecordFormat.table:
+        _emit(fmt, "import_outcome", outcome)
+    else:
+        from .render.json import dumps
+        from .views import import_outcome_data
 
-    _err(one_line(outcome.summary()))
-    _emit(fmt, "import_outcome", outcome) if fmt is Format.table else _emit_import_json(outcome)
-
-
-def _emit_import_json(outcome: Any) -> None:
-    from .render.json import dumps
-    from .views import item_row
-
-    report = outcome.report
-    sys.stdout.write(dumps({
-        "dry_run": outcome.dry_run,
-        "report": {k: v for k, v in report.items() if k != "uid"},
-        "created": outcome.created,
-        "new": [i["id"] for i in outcome.new],
-        "changed": [{"id": i["id"], "fields": f} for i, f in outcome.changed],
-        "removed": [i["id"] for i in outcome.removed],
-        "unchanged": [i["id"] for i in outcome.unchanged],
-        "items": [item_row(i, report) for i in outcome.items],
-    }))
+        sys.stdout.write(dumps(import_outcome_data(outcome)))
 
 
 @app.command(rich_help_panel=DATA)
-@errors
-def reports(fmt: FormatOption = Format.table) -> None:
+def reports(fmt: ListFormatOption = ListFormat.table) -> None:
     """List the reports in the store.
 
     Example: afi reports --format json
@@ -190,8 +289,41 @@ def reports(fmt: FormatOption = Format.table) -> None:
     _emit(fmt, "listing", reports_listing(_store().load()))
 
 
+@app.command(rich_help_panel=DATA)
+def log(
+    since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only changes by this person.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many commands (0 for all).")] = 50,
+    fmt: ListFormatOption = ListFormat.table,
+) -> None:
+    """Show recent changes across the store: who changed what, when, with which command.
+
+    Example: afi log --since 01/04/2025 --by "Jo Bloggs"
+    """
+    from .views import history_listing
+
+    since_date = _as_of(since) if since else None
+    _emit(fmt, "listing", history_listing(_store().load(), since_date, by, limit or None))
+
+
+@app.command(rich_help_panel=DATA)
+def undo(by: ByOption = None) -> None:
+    """Revert the last command's changes as one unit, and say what was reverted.
+
+    Repeat to go further back. The undo itself is kept in the history.
+
+    Example: afi undo
+    """
+    done = _tracker(by).undo()
+    _say(f"Undid command {done.txn} by {done.by} at {done.at}: {done.command}")
+    for line in done.reverted:
+        _say(f"  {line}")
+
+
+# -- items ---------------------------------------------------------------------------------
+
+
 @app.command(rich_help_panel=TRACKING)
-@errors
 def items(
     report: Annotated[str | None, typer.Option(help="Only this report's items (its key).")] = None,
     kind: Annotated[
@@ -200,7 +332,7 @@ def items(
             help="Only this kind: area-for-improvement, cause-of-concern, recommendation."
         ),
     ] = None,
-    fmt: FormatOption = Format.table,
+    fmt: ListFormatOption = ListFormat.table,
 ) -> None:
     """List the tracked items: areas for improvement, causes of concern, recommendations.
 
@@ -212,25 +344,290 @@ def items(
 
 
 @app.command(rich_help_panel=TRACKING)
-@errors
 def show(
-    handle: Annotated[str, typer.Argument(help="An item handle (I3).")],
-    fmt: FormatOption = Format.table,
+    handle: Annotated[str, typer.Argument(help="An item (I3) or action (A3) handle.")],
+    as_of: AsOfOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
-    """Show everything about one item.
+    """Show everything about one item or action, including an action's history.
 
     Example: afi show I3
-    """
-    from .views import item_detail
 
-    _emit(fmt, "detail", item_detail(_store().load(), handle))
+    Example: afi show A1 --format json
+    """
+    from .views import action_detail, item_detail
+
+    snap = _store().load()
+    if handle.strip()[:1].upper() == "A":
+        _emit(fmt, "detail", action_detail(snap, handle, _as_of(as_of)))
+    else:
+        _emit(fmt, "detail", item_detail(snap, handle))
+
+
+@item_app.command("close")
+def item_close(
+    handle: Annotated[str, typer.Argument(help="An item handle (I3).")],
+    evidence: EvidenceOption = None,
+    description: DescriptionOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Propose it even with open actions (recorded).")
+    ] = False,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Propose an item for closure, with evidence: it awaits sign-off.
+
+    Example: afi item close I3 --evidence https://intranet/stop-search-report
+    """
+    item = _tracker(by).close_item(handle, evidence or [], force=force, description=description)
+    _say(f"{item['id']} is awaiting sign-off")
+    _emit_action(fmt, item)
+
+
+@item_app.command("sign-off")
+def item_sign_off(
+    handle: Annotated[str, typer.Argument(help="An item handle (I3).")],
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Sign off an item awaiting sign-off: it is complete, signed off by you (or --by).
+
+    Example: afi item sign-off I3 --by "ACC Smith"
+    """
+    item = _tracker(by).sign_off(handle)
+    _say(f"{item['id']} is complete, signed off by {item['signed_off_by']}")
+    _emit_action(fmt, item)
+
+
+@item_app.command("set")
+def item_set(
+    handle: Annotated[str, typer.Argument(help="An item handle (I3).")],
+    status: Annotated[
+        str,
+        typer.Option(help="superseded, no-further-action, or open / in-progress to reopen it."),
+    ],
+    reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Set an item's status with a reason: superseded, no further action, or reopened.
+
+    Example: afi item set I4 --status superseded --reason "Replaced by the 2021 AFI"
+    """
+    item = _tracker(by).set_item(handle, status, reason)
+    _say(f"{item['id']} is {item['status']}")
+    _emit_action(fmt, item)
+
+
+# -- actions -------------------------------------------------------------------------------
+
+
+@app.command(rich_help_panel=TRACKING)
+def add(
+    item: Annotated[str, typer.Argument(help="The item it serves (I3).")],
+    title: Annotated[str | None, typer.Argument(help="What will be done.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Who is responsible.")] = None,
+    due: Annotated[
+        str | None, typer.Option(help="Deadline: 2025-04-03, 03/04/2025, friday, eom, +2w ...")
+    ] = None,
+    status: Annotated[str, typer.Option(help="planned or in-progress.")] = "planned",
+    note: Annotated[str | None, typer.Option(help="A first note.")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Add an action to an item; prints the new action's handle.
+
+    On a terminal, a missing title, owner or deadline is asked for.
+
+    Example: afi add I3 "Publish stop and search analysis" --owner "Insp Patel" --due 30/06/2025
+    """
+    from .dates import describe
+
+    title = _ask(title, "TITLE", "Title")
+    owner = _ask(owner, "--owner", "Owner")
+    due = _ask(due, "--due", "Due (e.g. 30/06/2025, eom, +2w)")
+    action = _tracker(by).add(item, title, owner, due, status=status, note=note)
+    when = describe(date.fromisoformat(action["due"])) if action["due"] else "no deadline"
+    _say(f"Added {action['id']} to {action['item']}, due {when}, owner {action['owner']}")
+    if fmt is RecordFormat.json:
+        _emit_action(fmt, action)
+    else:
+        typer.echo(action["id"])
+
+
+@app.command(rich_help_panel=TRACKING)
+def update(
+    handle: ActionArg,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    due: Annotated[str | None, typer.Option(help="New deadline (needs --reason).")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why the deadline or status changes.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="planned, in-progress, blocked, done, cancelled.")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Add a note.")] = None,
+    evidence: EvidenceOption = None,
+    description: DescriptionOption = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Change an action: title, owner, deadline (with a reason), status, notes, evidence.
+
+    Example: afi update A2 --due 31/07/2025 --reason "Waiting for new data system"
+    """
+    from .dates import describe
+
+    action = _tracker(by).update(handle, title=title, owner=owner, due=due, reason=reason,
+                                 status=status, note=note, evidence=evidence,
+                                 description=description)
+    extra = f", due {describe(date.fromisoformat(action['due']))}" if due else ""
+    _say(f"Updated {action['id']} ({action['status']}{extra})")
+    _emit_action(fmt, action)
+
+
+def _move(handle: str, status: str, by: str | None, fmt: RecordFormat, **kw: Any) -> None:
+    action = _tracker(by).move(handle, status, **kw)
+    _say(f"{action['id']} is {action['status']}")
+    _emit_action(fmt, action)
+
+
+@app.command(rich_help_panel=TRACKING)
+def start(handle: ActionArg, by: ByOption = None,
+          fmt: RecordFormatOption = RecordFormat.table) -> None:
+    """Mark an action in progress.
+
+    Example: afi start A1
+    """
+    _move(handle, "in-progress", by, fmt)
+
+
+@app.command(rich_help_panel=TRACKING)
+def block(
+    handle: ActionArg,
+    reason: Annotated[str | None, typer.Option(help="What it is waiting for (required).")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Mark an action blocked, with the reason.
+
+    Example: afi block A1 --reason "Awaiting IT supplier"
+    """
+    _move(handle, "blocked", by, fmt, reason=reason)
+
+
+@app.command(rich_help_panel=TRACKING)
+def done(
+    handle: ActionArg,
+    evidence: EvidenceOption = None,
+    description: DescriptionOption = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Mark an action done, with evidence of the work.
+
+    Example: afi done A1 --evidence https://intranet/analysis.pdf --description "Q1 analysis"
+    """
+    _move(handle, "done", by, fmt, evidence=evidence or None, description=description)
+
+
+@app.command(rich_help_panel=TRACKING)
+def cancel(
+    handle: ActionArg,
+    reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Cancel an action, with the reason.
+
+    Example: afi cancel A4 --reason "Covered by A2"
+    """
+    _move(handle, "cancelled", by, fmt, reason=reason)
+
+
+@app.command(rich_help_panel=TRACKING)
+def reopen(
+    handle: ActionArg,
+    reason: Annotated[str | None, typer.Option(help="Why it is reopened.")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Reopen a done or cancelled action: it is in progress again.
+
+    Example: afi reopen A1 --reason "Inspectors asked for more evidence"
+    """
+    action = _tracker(by).reopen(handle, reason)
+    _say(f"{action['id']} is {action['status']} again")
+    _emit_action(fmt, action)
+
+
+@app.command(rich_help_panel=TRACKING)
+def delete(
+    handle: ActionArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Delete an action. Its history stays readable, and `afi undo` brings it back.
+
+    Asks for confirmation on a terminal; without one, needs --yes.
+
+    Example: afi delete A4 --yes
+    """
+    if not yes:
+        if not _interactive():
+            raise UsageError("deleting needs --yes when there is no terminal to ask on")
+        if not typer.confirm(f"Delete action {_one_line(handle)}?"):
+            raise typer.Abort()
+    action = _tracker(by).delete(handle)
+    _say(f"Deleted {action['id']} ({action['title']})")
+
+
+@app.command("list", rich_help_panel=TRACKING)
+def list_(
+    item: Annotated[str | None, typer.Option(help="Only actions for this item.")] = None,
+    report: Annotated[str | None, typer.Option(help="Only actions for this report.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner's actions.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Only these statuses; repeatable.")
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue actions.")] = False,
+    due_within: Annotated[
+        str | None, typer.Option(help="Only open actions due within this period (14d, 2w).")
+    ] = None,
+    due_before: Annotated[
+        str | None, typer.Option(help="Only actions due before this date.")
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+) -> None:
+    """List actions; filters combine (AND). An empty list is not an error.
+
+    Example: afi list --owner "Insp Patel" --overdue
+
+    Example: afi list --due-within 2w --format csv
+    """
+    from .actions import check_status
+    from .dates import parse_period
+    from .views import ActionFilter, actions_listing
+
+    today = _as_of(as_of)
+    filters = ActionFilter(
+        item=item, report=report, owner=owner,
+        statuses=[check_status(s) for s in status or []], overdue=overdue,
+        due_within=parse_period(due_within) if due_within else None,
+        due_before=_as_of(due_before) if due_before else None,
+    )
+    _emit(fmt, "listing", actions_listing(_store().load(), filters, today))
+
+
+# -- reporting -------------------------------------------------------------------------------
 
 
 @app.command(rich_help_panel=REPORTING)
-@errors
 def status(
     report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
-    fmt: FormatOption = Format.table,
+    fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
     """Show each report, its graded questions and the items under each.
 

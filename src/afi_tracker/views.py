@@ -6,9 +6,13 @@ place in its report.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-from .model import ITEM_KINDS, Record, question_judgement
+from .dates import is_overdue
+from .history import commands, describe
+from .model import ACTION_OPEN, ITEM_KINDS, Record, question_judgement
 from .render.base import Column, Detail, ItemLine, Listing, QuestionBlock, ReportBlock
 from .store import Snapshot
 
@@ -186,3 +190,145 @@ def check_kind(kind: str | None) -> str | None:
     if kind is not None and kind not in ITEM_KINDS:
         raise InvalidValue(f'unknown kind "{kind}"', hint=f"use one of: {', '.join(ITEM_KINDS)}")
     return kind
+
+
+def action_row(action: Record, as_of: date) -> dict[str, Any]:
+    return {
+        "id": action["id"],
+        "item": action["item"],
+        "title": action["title"],
+        "owner": action.get("owner"),
+        "due": action.get("due"),
+        "status": action["status"],
+        "status_reason": action.get("status_reason"),
+        "overdue": action["status"] in ACTION_OPEN and is_overdue(action.get("due"), as_of),
+        "created": action.get("created"),
+        "updated": action.get("updated"),
+        "evidence": [e["ref"] for e in action.get("evidence", [])],
+    }
+
+
+@dataclass
+class ActionFilter:
+    item: str | None = None
+    report: str | None = None
+    owner: str | None = None
+    statuses: list[str] = field(default_factory=list)
+    overdue: bool = False
+    due_within: timedelta | None = None
+    due_before: date | None = None
+
+    def matches(self, action: Record, item_report: dict[str, str], as_of: date) -> bool:
+        due = date.fromisoformat(action["due"]) if action.get("due") else None
+        return all((
+            self.item is None or action["item"] == self.item,
+            self.report is None or item_report.get(action["item"]) == self.report,
+            self.owner is None or (action.get("owner") or "").casefold() == self.owner.casefold(),
+            not self.statuses or action["status"] in self.statuses,
+            not self.overdue or (action["status"] in ACTION_OPEN and due is not None
+                                 and due < as_of),
+            self.due_within is None or (action["status"] in ACTION_OPEN and due is not None
+                                        and due <= as_of + self.due_within),
+            self.due_before is None or (due is not None and due < self.due_before),
+        ))
+
+
+def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listing:
+    if filters.item is not None:
+        filters.item = snap.item(filters.item)["id"]
+    if filters.report is not None:
+        snap.report(filters.report)
+    item_report = {i["id"]: i["report"] for i in snap.items}
+    chosen = [a for a in snap.actions if filters.matches(a, item_report, as_of)]
+    chosen.sort(key=lambda a: (a.get("due") or "9999", item_number(a)))
+    return Listing(
+        title="Actions",
+        columns=[Column("id", "ID"), Column("item", "Item"), Column("status", "Status"),
+                 Column("due", "Due"), Column("overdue", "Overdue"), Column("owner", "Owner"),
+                 Column("title", "Title", width=80)],
+        rows=[action_row(a, as_of) for a in chosen],
+        empty="No actions match.",
+    )
+
+
+def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
+    action = snap.action(handle)
+    row = action_row(action, as_of)
+    item = snap.tables["items"].get(item_number({"id": action["item"]}))
+    fields: list[tuple[str, Any]] = [
+        ("Item", f"{action['item']}: {item['text']}" if item else action["item"]),
+        ("Title", action["title"]),
+        ("Owner", action.get("owner")),
+        ("Due", action.get("due")),
+        ("Status", action["status"] + (f" ({action['status_reason']})"
+                                       if action.get("status_reason") else "")),
+        ("Overdue", "yes" if row["overdue"] else None),
+        ("Created", action.get("created")),
+        ("Updated", action.get("updated")),
+    ]
+    sections = []
+    revisions = action.get("due_history", [])
+    if revisions:
+        sections.append(("Deadline revisions", [
+            f"{r['at']}  {r['by']}: {r['due']} ({r['reason']})" for r in revisions]))
+    if action.get("notes"):
+        sections.append(("Notes", [f"{n['at']}  {n['by']}: {n['text']}"
+                                   for n in action["notes"]]))
+    if action.get("evidence"):
+        sections.append(("Evidence", [
+            f"{e['at']}  {e['by']}: {e['ref']}"
+            + (f" ({e['description']})" if e.get("description") else "")
+            for e in action["evidence"]]))
+    entries = [e for e in snap.history if e.get("uid") == action["uid"]]
+    sections.append(("History", [
+        f"{e['at']}  {e.get('by', '')}: " + "; ".join(describe(e)) for e in entries]))
+    data = dict(action)
+    data.pop("uid", None)
+    data["overdue"] = row["overdue"]
+    data["history"] = [_history_row(e) for e in entries]
+    return Detail(f"{action['id']}  Action", [f for f in fields if f[1]], data, sections)
+
+
+def history_listing(snap: Snapshot, since: date | None, by: str | None,
+                    limit: int | None = 50) -> Listing:
+    """One row per command, newest first."""
+    chosen = [
+        c for c in commands(snap.history)
+        if (since is None or c.at[:10] >= since.isoformat())
+        and (by is None or c.by.casefold() == by.casefold())
+    ]
+    chosen.reverse()
+    if limit is not None:
+        chosen = chosen[:limit]
+    rows = [
+        {"txn": c.txn, "at": c.at, "by": c.by, "command": c.command, "undoes": c.undoes,
+         "records": c.records, "changes": c.changes}
+        for c in chosen
+    ]
+    return Listing(
+        title="History",
+        columns=[Column("txn", "#", justify="right"), Column("at", "When (UTC)"),
+                 Column("by", "By"), Column("command", "Command", width=50),
+                 Column("changes", "Changes", width=70)],
+        rows=rows,
+        empty="No changes match.",
+    )
+
+
+def _history_row(entry: Record) -> dict[str, Any]:
+    keys = ("txn", "at", "by", "command", "op", "changes", "undoes")
+    return {k: entry[k] for k in keys if k in entry}
+
+
+def import_outcome_data(outcome: Any) -> dict[str, Any]:
+    report = outcome.report
+    return {
+        "dry_run": outcome.dry_run,
+        "report": {k: v for k, v in report.items() if k != "uid"},
+        "created": outcome.created,
+        "new": [i["id"] for i in outcome.new],
+        "changed": [{"id": i["id"], "fields": f} for i, f in outcome.changed],
+        "removed": [i["id"] for i in outcome.removed],
+        "unchanged": [i["id"] for i in outcome.unchanged],
+        "items": [item_row(i, report) for i in outcome.items],
+    }

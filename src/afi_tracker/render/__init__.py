@@ -1,4 +1,8 @@
-"""One module per output format behind one interface; `FORMATS` maps names to them."""
+"""One module per output format behind one interface.
+
+Each command offers the formats that make sense for what it prints; every
+format named here has a module of the same name in this package.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,21 @@ from importlib import import_module
 from types import ModuleType
 
 
-class Format(StrEnum):
+class RecordFormat(StrEnum):
+    """Formats for one record or a command's result."""
+
     table = "table"
     json = "json"
 
 
-def renderer(fmt: Format | str) -> ModuleType:
+class ListFormat(StrEnum):
+    """Formats for lists of records."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def renderer(fmt: StrEnum | str) -> ModuleType:
     """The module that renders `fmt`; imported only when that format is asked for."""
-    return import_module(f".{Format(fmt).value}", __name__)
+    return import_module(f".{fmt}", __name__)

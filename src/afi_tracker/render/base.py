@@ -68,5 +68,5 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(display(v) for v in value) or "—"
+        return "; ".join(display(v) for v in value) or "—"
     return str(value)
