@@ -1,0 +1,192 @@
+"""Derived figures: how far each item and report is, as of a date, and its RAG rating.
+
+RAG rules (documented in docs/status.md):
+- complete: the item is signed off; closed: superseded or no further action.
+- red: an open action is overdue, or the item is open with no live action, or
+  the item's own deadline (a recommendation's) has passed.
+- amber: an open action or the item's deadline falls within the amber window
+  (default 14 days), or an action is blocked.
+- green: otherwise (on track; awaiting sign-off counts as on track).
+Cancelled actions do not count towards an item's total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from .model import ACTION_OPEN, Record
+from .store import Snapshot
+
+AMBER_DAYS = 14
+RAG_ORDER = ("red", "amber", "green", "complete", "closed")
+# A PCC must publish a response within 56 days of a police report (Police Act 1996 s55(5A)).
+S55_DAYS = 56
+
+
+@dataclass
+class ItemProgress:
+    id: str
+    kind: str
+    text: str
+    question: str | None
+    status: str
+    deadline: str | None
+    truncated: bool
+    actions_total: int
+    actions_done: int
+    actions_overdue: int
+    actions_blocked: int
+    next_due: str | None
+    owners: list[str]
+    rag: str
+    why: str
+
+
+@dataclass
+class QuestionProgress:
+    number: str | None
+    text: str
+    judgement: str | None
+    items: list[ItemProgress]
+
+
+@dataclass
+class Totals:
+    items_total: int = 0
+    items_complete: int = 0
+    items_without_action: int = 0
+    actions_total: int = 0
+    actions_done: int = 0
+    actions_overdue: int = 0
+    rag: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RAG_ORDER, 0))
+
+    @property
+    def percent_done(self) -> int | None:
+        if not self.actions_total:
+            return None
+        return round(100 * self.actions_done / self.actions_total)
+
+    def add(self, item: ItemProgress) -> None:
+        self.items_total += 1
+        self.items_complete += item.status == "complete"
+        self.items_without_action += item.actions_total == 0 and item.rag not in (
+            "complete", "closed")
+        self.actions_total += item.actions_total
+        self.actions_done += item.actions_done
+        self.actions_overdue += item.actions_overdue
+        self.rag[item.rag] += 1
+
+    def merge(self, other: Totals) -> None:
+        for name in ("items_total", "items_complete", "items_without_action", "actions_total",
+                     "actions_done", "actions_overdue"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for rag, count in other.rag.items():
+            self.rag[rag] += count
+
+
+@dataclass
+class ReportProgress:
+    key: str
+    title: str
+    force: str
+    judgement: str | None
+    published: str | None
+    response_due: str | None
+    questions: list[QuestionProgress]
+    totals: Totals
+
+
+@dataclass
+class StatusView:
+    as_of: str
+    reports: list[ReportProgress]
+    totals: Totals
+
+
+def item_progress(item: Record, actions: list[Record], as_of: date,
+                  amber_days: int = AMBER_DAYS) -> ItemProgress:
+    live = [a for a in actions if a["status"] != "cancelled"]
+    open_ = [a for a in live if a["status"] in ACTION_OPEN]
+    overdue = [a for a in open_ if a.get("due") and date.fromisoformat(a["due"]) < as_of]
+    blocked = [a for a in open_ if a["status"] == "blocked"]
+    dues = sorted(a["due"] for a in open_ if a.get("due"))
+    soon = as_of + timedelta(days=amber_days)
+    deadline = date.fromisoformat(item["deadline"]) if item.get("deadline") else None
+    status = item.get("status", "open")
+    rag, why = _rag(status, live, overdue, blocked, dues, deadline, as_of, soon)
+    return ItemProgress(
+        id=item["id"], kind=item["kind"], text=item["text"], question=item.get("question"),
+        status=status, deadline=item.get("deadline"), truncated=bool(item.get("truncated")),
+        actions_total=len(live), actions_done=sum(a["status"] == "done" for a in live),
+        actions_overdue=len(overdue), actions_blocked=len(blocked),
+        next_due=dues[0] if dues else None,
+        owners=sorted({a["owner"] for a in live if a.get("owner")}, key=str.casefold),
+        rag=rag, why=why,
+    )
+
+
+def _rag(status: str, live: list[Record], overdue: list[Record], blocked: list[Record],
+         dues: list[str], deadline: date | None, as_of: date, soon: date) -> tuple[str, str]:
+    if status == "complete":
+        return "complete", "signed off"
+    if status in ("superseded", "no-further-action"):
+        return "closed", status
+    if overdue:
+        return "red", f"{len(overdue)} overdue action{'s' * (len(overdue) > 1)}"
+    if deadline is not None and deadline < as_of:
+        return "red", f"past its deadline {deadline.isoformat()}"
+    if status != "awaiting-sign-off" and not any(a["status"] in ACTION_OPEN for a in live):
+        if not live:
+            return "red", "no action"
+        if status == "open":
+            return "red", "no open action"
+    if blocked:
+        return "amber", f"{len(blocked)} blocked"
+    if dues and date.fromisoformat(dues[0]) <= soon:
+        return "amber", f"action due {dues[0]}"
+    if deadline is not None and deadline <= soon and status != "awaiting-sign-off":
+        return "amber", f"deadline {deadline.isoformat()}"
+    if status == "awaiting-sign-off":
+        return "green", "awaiting sign-off"
+    if live and not any(a["status"] in ACTION_OPEN for a in live):
+        return "green", "actions done: propose for closure"
+    return "green", "on track"
+
+
+def response_due(report: Record) -> str | None:
+    """Publication + 56 days, for police reports (a PCC's s55 response date)."""
+    published = report.get("published")
+    if not published or "fire" in (report.get("programme", "") + report.get("force", "")).lower():
+        return None
+    return (date.fromisoformat(published) + relativedelta(days=S55_DAYS)).isoformat()
+
+
+def compute(snap: Snapshot, as_of: date, report_key: str | None = None,
+            amber_days: int = AMBER_DAYS) -> StatusView:
+    from .views import ordered_items, sorted_reports
+
+    by_item = snap.actions_by_item()
+    overall = Totals()
+    reports = []
+    for report in sorted_reports(snap, report_key):
+        totals = Totals()
+        progress = [item_progress(i, by_item.get(i["id"], []), as_of, amber_days)
+                    for i in ordered_items(snap, report["key"])]
+        for p in progress:
+            totals.add(p)
+        questions: list[QuestionProgress] = []
+        loose = [p for p in progress if not p.question]
+        if loose:
+            questions.append(QuestionProgress(None, "", None, loose))
+        for q in report.get("questions", []):
+            questions.append(QuestionProgress(
+                q["number"], q["text"], q.get("judgement"),
+                [p for p in progress if p.question == q["number"]]))
+        reports.append(ReportProgress(
+            report["key"], report["title"], report.get("force", ""), report.get("judgement"),
+            report.get("published"), response_due(report), questions, totals))
+        overall.merge(totals)
+    return StatusView(as_of.isoformat(), reports, overall)
