@@ -14,6 +14,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .render import ListFormat, RecordFormat
+from .render import ListDataFormat, ListFormat, PackFormat, RecordFormat
 
 if TYPE_CHECKING:
     from .store import Store
@@ -178,14 +179,33 @@ def _say(message: str) -> None:
     typer.echo(_one_line(message), err=True)
 
 
-def _emit(fmt: str, view_name: str, view: Any) -> None:
+def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> None:
+    """Render `view` in `fmt` to stdout, or to `output` when -o is given."""
     from .render import renderer
 
     result = getattr(renderer(fmt), view_name)(view)
-    if isinstance(result, str):
-        sys.stdout.write(result)
-    else:
-        _out().print(result)
+    if output is None:
+        if isinstance(result, str):
+            sys.stdout.write(result)
+        else:
+            _out().print(result)
+        return
+    if not isinstance(result, str):
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        Console(file=buffer, width=120, no_color=True, soft_wrap=False, emoji=False,
+                markup=False, highlight=False).print(result)
+        result = buffer.getvalue()
+    try:
+        output.write_text(result, encoding="utf-8")
+    except OSError as exc:
+        from .errors import InvalidValue
+
+        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+    _say(f"Wrote {output}")
 
 
 def _emit_action(fmt: RecordFormat, action: dict[str, Any]) -> None:
@@ -216,6 +236,13 @@ def _ask(value: str | None, option: str, prompt: str) -> str:
 
 ListFormatOption = Annotated[
     ListFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+DataFormatOption = Annotated[
+    ListDataFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False),
 ]
 RecordFormatOption = Annotated[
     RecordFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
@@ -279,7 +306,7 @@ def import_(
 
 
 @app.command(rich_help_panel=DATA)
-def reports(fmt: ListFormatOption = ListFormat.table) -> None:
+def reports(fmt: DataFormatOption = ListDataFormat.table) -> None:
     """List the reports in the store.
 
     Example: afi reports --format json
@@ -294,7 +321,7 @@ def log(
     since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Only changes by this person.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many commands (0 for all).")] = 50,
-    fmt: ListFormatOption = ListFormat.table,
+    fmt: DataFormatOption = ListDataFormat.table,
 ) -> None:
     """Show recent changes across the store: who changed what, when, with which command.
 
@@ -332,7 +359,7 @@ def items(
             help="Only this kind: area-for-improvement, cause-of-concern, recommendation."
         ),
     ] = None,
-    fmt: ListFormatOption = ListFormat.table,
+    fmt: DataFormatOption = ListDataFormat.table,
 ) -> None:
     """List the tracked items: areas for improvement, causes of concern, recommendations.
 
@@ -600,6 +627,7 @@ def list_(
     ] = None,
     as_of: AsOfOption = None,
     fmt: ListFormatOption = ListFormat.table,
+    output: OutputOption = None,
 ) -> None:
     """List actions; filters combine (AND). An empty list is not an error.
 
@@ -618,24 +646,97 @@ def list_(
         due_within=parse_period(due_within) if due_within else None,
         due_before=_as_of(due_before) if due_before else None,
     )
-    _emit(fmt, "listing", actions_listing(_store().load(), filters, today))
+    _emit(fmt, "listing", actions_listing(_store().load(), filters, today), output)
 
 
 # -- reporting -------------------------------------------------------------------------------
 
 
+class StatusBy(StrEnum):
+    item = "item"
+    owner = "owner"
+
+
 @app.command(rich_help_panel=REPORTING)
 def status(
     report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
-    fmt: RecordFormatOption = RecordFormat.table,
+    as_of: AsOfOption = None,
+    by: Annotated[
+        StatusBy, typer.Option("--by", help="item: by report and question; owner: by owner.")
+    ] = StatusBy.item,
+    fmt: ListFormatOption = ListFormat.table,
+    output: OutputOption = None,
 ) -> None:
-    """Show each report, its graded questions and the items under each.
+    """Progress against each report: questions, items, actions done, overdue, RAG.
 
-    Example: afi status --report west-mercia-peel-2018-legitimacy
+    RAG rules are in docs/status.md. --as-of reproduces a past report exactly.
+
+    Example: afi status --as-of 31/03/2025 --format html -o board-2025-03.html
+
+    Example: afi status --by owner
     """
-    from .views import report_blocks
+    snap = _store().load()
+    if by is StatusBy.owner:
+        from .views import owners_listing
 
-    _emit(fmt, "reports", report_blocks(_store().load(), report))
+        _emit(fmt, "listing", owners_listing(snap, _as_of(as_of), report), output)
+        return
+    from .progress import compute
+
+    _emit(fmt, "status", compute(snap, _as_of(as_of), report), output)
+
+
+@app.command(rich_help_panel=REPORTING)
+def due(
+    within: Annotated[str, typer.Option(help="How far ahead to look (14d, 2w).")] = "14d",
+    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    as_of: AsOfOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Overdue and upcoming actions grouped by owner: a digest for cron or email.
+
+    Example: afi due --within 2w --format markdown
+    """
+    from .dates import parse_period
+    from .views import due_listing
+
+    listing = due_listing(_store().load(), _as_of(as_of), parse_period(within), report)
+    _emit(fmt, "listing", listing, output)
+
+
+@app.command(rich_help_panel=REPORTING)
+def timeline(
+    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    fmt: DataFormatOption = ListDataFormat.table,
+) -> None:
+    """Item and action deadlines by month.
+
+    Example: afi timeline --report west-mercia-peel-2018-legitimacy
+    """
+    from .views import timeline_listing
+
+    _emit(fmt, "listing", timeline_listing(_store().load(), report))
+
+
+@app.command(rich_help_panel=REPORTING)
+def export(
+    fmt: Annotated[
+        PackFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = PackFormat.markdown,
+    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    output: OutputOption = None,
+) -> None:
+    """A publication pack: every item verbatim, its question and judgement, and its actions.
+
+    With the report's details and, for police reports, the date a PCC's response
+    is due (publication + 56 days).
+
+    Example: afi export --format html -o response.html
+    """
+    from .pack import build
+
+    _emit(fmt, "pack", build(_store().load(), date.today(), report), output)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from .dates import is_overdue
 from .history import commands, describe
 from .model import ACTION_OPEN, ITEM_KINDS, Record, question_judgement
-from .render.base import Column, Detail, ItemLine, Listing, QuestionBlock, ReportBlock
+from .render.base import Column, Detail, Listing
 from .store import Snapshot
 
 
@@ -159,29 +159,6 @@ def _deadline(item: Record) -> str | None:
 
 def _kind_label(kind: str) -> str:
     return kind.replace("-", " ").capitalize()
-
-
-def report_blocks(snap: Snapshot, key: str | None = None) -> list[ReportBlock]:
-    """Reports with their questions and the items under each, for `afi status`."""
-    result = []
-    for report in sorted_reports(snap, key):
-        items = ordered_items(snap, report["key"])
-        blocks: list[QuestionBlock] = []
-        unplaced = [i for i in items if not i.get("question")]
-        if unplaced:
-            blocks.append(QuestionBlock(None, "", None, [_line(i) for i in unplaced]))
-        for q in report.get("questions", []):
-            under = [i for i in items if i.get("question") == q["number"]]
-            blocks.append(QuestionBlock(q["number"], q["text"], q.get("judgement"),
-                                        [_line(i) for i in under]))
-        result.append(ReportBlock(report["key"], report["title"], report.get("judgement"),
-                                  report.get("published"), blocks))
-    return result
-
-
-def _line(item: Record) -> ItemLine:
-    return ItemLine(item["id"], item["kind"], item["text"], item.get("status", "open"),
-                    item.get("deadline"), bool(item.get("truncated")))
 
 
 def check_kind(kind: str | None) -> str | None:
@@ -332,3 +309,110 @@ def import_outcome_data(outcome: Any) -> dict[str, Any]:
         "unchanged": [i["id"] for i in outcome.unchanged],
         "items": [item_row(i, report) for i in outcome.items],
     }
+
+
+def owners_listing(snap: Snapshot, as_of: date, report: str | None = None,
+                   soon_days: int = 14) -> Listing:
+    """`afi status --by owner`: each owner's open, overdue and soon-due actions."""
+    if report is not None:
+        snap.report(report)
+    item_report = {i["id"]: i["report"] for i in snap.items}
+    soon = as_of + timedelta(days=soon_days)
+    table: dict[str, dict[str, Any]] = {}
+    for action in snap.actions:
+        if report is not None and item_report.get(action["item"]) != report:
+            continue
+        owner = action.get("owner") or "(no owner)"
+        row = table.setdefault(owner.casefold(), {
+            "owner": owner, "open": 0, "overdue": 0, "due_soon": 0, "blocked": 0, "done": 0,
+            "next_due": None, "open_actions": []})
+        if action["status"] == "done":
+            row["done"] += 1
+        if action["status"] not in ACTION_OPEN:
+            continue
+        row["open"] += 1
+        row["open_actions"].append(action["id"])
+        row["blocked"] += action["status"] == "blocked"
+        due = action.get("due")
+        if due:
+            row["overdue"] += date.fromisoformat(due) < as_of
+            row["due_soon"] += as_of <= date.fromisoformat(due) <= soon
+            row["next_due"] = min(filter(None, [row["next_due"], due]))
+    rows = sorted(table.values(), key=lambda r: (-r["overdue"], r["owner"].casefold()))
+    return Listing(
+        title=f"Actions by owner, as of {as_of.isoformat()}",
+        columns=[Column("owner", "Owner", width=30), Column("open", "Open", justify="right"),
+                 Column("overdue", "Overdue", justify="right"),
+                 Column("due_soon", f"Due in {soon_days}d", justify="right"),
+                 Column("blocked", "Blocked", justify="right"),
+                 Column("done", "Done", justify="right"), Column("next_due", "Next due")],
+        rows=rows,
+        empty="No actions yet.",
+    )
+
+
+def _when(due: date, as_of: date) -> str:
+    days = (due - as_of).days
+    if days < 0:
+        return f"{-days} day{'s' * (days != -1)} overdue"
+    if days == 0:
+        return "due today"
+    return f"due in {days} day{'s' * (days != 1)}"
+
+
+def due_listing(snap: Snapshot, as_of: date, within: timedelta,
+                report: str | None = None) -> Listing:
+    """`afi due`: overdue and upcoming open actions, grouped by owner."""
+    if report is not None:
+        snap.report(report)
+    item_report = {i["id"]: i["report"] for i in snap.items}
+    horizon = as_of + within
+    rows = []
+    for action in snap.actions:
+        if action["status"] not in ACTION_OPEN or not action.get("due"):
+            continue
+        if report is not None and item_report.get(action["item"]) != report:
+            continue
+        due = date.fromisoformat(action["due"])
+        if due > horizon:
+            continue
+        rows.append({"owner": action.get("owner") or "(no owner)", "id": action["id"],
+                     "item": action["item"], "title": action["title"], "due": action["due"],
+                     "when": _when(due, as_of), "overdue": due < as_of,
+                     "status": action["status"]})
+    rows.sort(key=lambda r: (r["owner"].casefold(), r["due"], item_number(r)))
+    return Listing(
+        title=f"Overdue and due within {within.days} days, as of {as_of.isoformat()}",
+        columns=[Column("owner", "Owner", width=30), Column("id", "ID"), Column("item", "Item"),
+                 Column("due", "Due"), Column("when", "When"), Column("status", "Status"),
+                 Column("title", "Title", width=70)],
+        rows=rows,
+        empty="Nothing overdue or due soon.",
+    )
+
+
+def timeline_listing(snap: Snapshot, report: str | None = None) -> Listing:
+    """`afi timeline`: item deadlines and action deadlines by month."""
+    if report is not None:
+        snap.report(report)
+    rows = []
+    for item in ordered_items(snap, report):
+        if item.get("deadline"):
+            rows.append({"month": item["deadline"][:7], "date": item["deadline"],
+                         "type": "item", "id": item["id"], "item": item["id"],
+                         "text": item["text"], "status": item.get("status", "open")})
+    wanted = {i["id"] for i in ordered_items(snap, report)}
+    for action in snap.actions:
+        if action.get("due") and action["item"] in wanted:
+            rows.append({"month": action["due"][:7], "date": action["due"], "type": "action",
+                         "id": action["id"], "item": action["item"], "text": action["title"],
+                         "status": action["status"]})
+    rows.sort(key=lambda r: (r["date"], r["type"] != "item", item_number(r)))
+    return Listing(
+        title="Timeline by month of deadline",
+        columns=[Column("month", "Month"), Column("date", "Date"), Column("type", "Type"),
+                 Column("id", "ID"), Column("item", "Item"), Column("status", "Status"),
+                 Column("text", "Text", width=80)],
+        rows=rows,
+        empty="No deadlines yet.",
+    )

@@ -19,11 +19,31 @@ class RecordFormat(StrEnum):
 
 
 class ListFormat(StrEnum):
-    """Formats for lists of records."""
+    """Formats for lists of records and for progress reports."""
 
     table = "table"
     json = "json"
     csv = "csv"
+    markdown = "markdown"
+    html = "html"
+    svg = "svg"
+
+
+class ListDataFormat(StrEnum):
+    """Formats for lists that are data rather than reports (reports, items, log)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class PackFormat(StrEnum):
+    """Formats for the publication pack."""
+
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+    json = "json"
 
 
 def renderer(fmt: StrEnum | str) -> ModuleType:

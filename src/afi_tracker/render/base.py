@@ -35,33 +35,6 @@ class Detail:
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-@dataclass
-class ItemLine:
-    id: str
-    kind: str
-    text: str
-    status: str
-    deadline: str | None
-    truncated: bool
-
-
-@dataclass
-class QuestionBlock:
-    number: str | None
-    text: str
-    judgement: str | None
-    items: list[ItemLine]
-
-
-@dataclass
-class ReportBlock:
-    key: str
-    title: str
-    judgement: str | None
-    published: str | None
-    blocks: list[QuestionBlock]
-
-
 def display(value: Any) -> str:
     if value is None:
         return "—"
@@ -70,3 +43,33 @@ def display(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(display(v) for v in value) or "—"
     return str(value)
+
+
+def bar(done: int, total: int, width: int = 10) -> str:
+    """`███░░░░░░░`: readable without colour, in a file, and in an SVG."""
+    if total <= 0:
+        return "░" * width
+    filled = round(width * done / total)
+    return "█" * filled + "░" * (width - filled)
+
+
+def percent(done: int, total: int) -> str:
+    return f"{round(100 * done / total)}%" if total else "—"
+
+
+KIND_LABEL = {
+    "area-for-improvement": "AFI",
+    "cause-of-concern": "Cause of concern",
+    "recommendation": "Recommendation",
+}
+
+
+def summary_line(totals: Any) -> str:
+    """The one-line summary under each report and for the whole store."""
+    return (
+        f"{totals.items_total} items: {totals.items_complete} complete, "
+        f"{totals.items_without_action} with no action; "
+        f"actions {totals.actions_done}/{totals.actions_total} done "
+        f"({percent(totals.actions_done, totals.actions_total)}), "
+        f"{totals.actions_overdue} overdue"
+    )

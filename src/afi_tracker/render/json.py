@@ -1,4 +1,7 @@
-"""JSON: the stable, scriptable form of every view. No markup, no shortening."""
+"""JSON: the stable, scriptable form of every view. No markup, no shortening.
+
+The status schema is documented in docs/status.md; keys are only ever added.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from .base import Detail, Listing, ReportBlock
+from ..progress import StatusView, Totals
+from .base import Detail, Listing
 
 
 def dumps(value: Any) -> str:
@@ -21,5 +25,40 @@ def detail(view: Detail) -> str:
     return dumps(view.data)
 
 
-def reports(view: list[ReportBlock]) -> str:
-    return dumps([asdict(r) for r in view])
+def totals_data(totals: Totals) -> dict[str, Any]:
+    return {
+        "items_total": totals.items_total,
+        "items_complete": totals.items_complete,
+        "items_without_action": totals.items_without_action,
+        "actions_total": totals.actions_total,
+        "actions_done": totals.actions_done,
+        "actions_overdue": totals.actions_overdue,
+        "percent_done": totals.percent_done,
+        "rag": dict(totals.rag),
+    }
+
+
+def status_data(view: StatusView) -> dict[str, Any]:
+    reports = []
+    for report in view.reports:
+        data: dict[str, Any] = {
+            "key": report.key, "title": report.title, "force": report.force,
+            "judgement": report.judgement, "published": report.published,
+            "response_due": report.response_due,
+        }
+        data.update(totals_data(report.totals))
+        data["questions"] = [
+            {"number": q.number, "text": q.text, "judgement": q.judgement,
+             "items": [asdict(i) for i in q.items]}
+            for q in report.questions
+        ]
+        reports.append(data)
+    return {"as_of": view.as_of, "totals": totals_data(view.totals), "reports": reports}
+
+
+def status(view: StatusView) -> str:
+    return dumps(status_data(view))
+
+
+def pack(view: object) -> str:
+    return dumps(asdict(view))  # type: ignore[call-overload]

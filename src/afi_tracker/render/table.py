@@ -11,8 +11,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..progress import StatusView
 from ..safetext import for_terminal, shorten
-from .base import Detail, Listing, ReportBlock, display
+from .base import KIND_LABEL, Detail, Listing, bar, display, summary_line
 
 JUDGEMENT_STYLE = {
     "Outstanding": "bold green",
@@ -67,47 +68,62 @@ def judgement_text(judgement: str | None) -> Text:
     return Text(judgement or "not graded", style=JUDGEMENT_STYLE.get(judgement or "", "dim"))
 
 
-def reports(view: list[ReportBlock]) -> RenderableType:
+RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green",
+             "complete": "bold blue", "closed": "dim"}
+
+
+def rag_text(rag: str) -> Text:
+    return Text(rag.upper(), style=RAG_STYLE.get(rag, ""))
+
+
+def status(view: StatusView) -> RenderableType:
     parts: list[RenderableType] = []
-    for report in view:
+    for report in view.reports:
         head = Text()
         head.append(for_terminal(report.title), style="bold")
-        head.append("  ")
+        head.append(" · ")
         head.append_text(judgement_text(report.judgement))
         if report.published:
-            head.append(f"  published {report.published}", style="dim")
+            head.append(f" · published {report.published}")
+        if report.response_due:
+            head.append(f" · response due {report.response_due}")
         parts.append(head)
-        table = Table(show_header=True, expand=False, show_lines=False)
-        table.add_column("ID", no_wrap=True)
-        table.add_column("Kind", no_wrap=True)
-        table.add_column("Item", overflow="fold", ratio=1)
-        table.add_column("Status", no_wrap=True)
-        table.add_column("Deadline", no_wrap=True)
-        for block in report.blocks:
-            if block.number is not None:
-                row = Text(f"Q{block.number}  ", style="bold")
-                row.append(for_terminal(block.text), style="bold")
+        table = Table(expand=False, show_lines=False)
+        for header, opts in (
+            ("ID", {"no_wrap": True}), ("Kind", {"no_wrap": True}),
+            ("Item", {"overflow": "fold", "ratio": 1, "min_width": 30}),
+            ("Status", {"no_wrap": True}), ("Done", {"no_wrap": True, "justify": "right"}),
+            ("Progress", {"no_wrap": True}), ("Overdue", {"no_wrap": True, "justify": "right"}),
+            ("Next due", {"no_wrap": True}), ("Owners", {"overflow": "fold", "max_width": 24}),
+            ("RAG", {"no_wrap": True}),
+        ):
+            table.add_column(header, **opts)
+        for question in report.questions:
+            if question.number is not None:
+                row = Text(f"Q{question.number}  ", style="bold")
+                row.append(for_terminal(question.text), style="bold")
                 row.append("  ")
-                row.append_text(judgement_text(block.judgement))
-                table.add_row("", "", row, "", "", end_section=False)
-            for item in block.items:
-                text = plain(item.text, 160)
+                row.append_text(judgement_text(question.judgement))
+                table.add_row("", "", row, *[""] * 7)
+            for item in question.items:
+                text = plain(item.text, 120)
                 if item.truncated:
-                    text.append(" [truncated in source]", style="italic yellow")
+                    text.append(" [cut off in source]", style="italic yellow")
                 table.add_row(
                     item.id, KIND_LABEL.get(item.kind, item.kind), text, item.status,
-                    item.deadline or "—",
+                    f"{item.actions_done}/{item.actions_total}",
+                    bar(item.actions_done, item.actions_total),
+                    str(item.actions_overdue) if item.actions_overdue else "",
+                    item.next_due or "—", plain(", ".join(item.owners) or "—"),
+                    rag_text(item.rag),
                 )
         parts.append(table)
+        parts.append(Text(summary_line(report.totals)))
         parts.append(Text(""))
+    if len(view.reports) != 1:
+        parts.append(Text(f"All reports: {summary_line(view.totals)}", style="bold"))
+    parts.append(Text(f"As of {view.as_of}", style="dim"))
     return Group(*parts)
-
-
-KIND_LABEL = {
-    "area-for-improvement": "AFI",
-    "cause-of-concern": "Cause of concern",
-    "recommendation": "Recommendation",
-}
 
 
 def import_outcome(outcome: object) -> RenderableType:

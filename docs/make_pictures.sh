@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates the pictures in docs/img from the shipped store, with a few
+# actions added, as of a fixed date so the pictures only change when afi does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp tracker.json "$tmp/tracker.json"
+export AFI_DB="$tmp/tracker.json" AFI_USER="Improvement lead"
+afi add I1 "Deliver unconscious bias training to all response officers" --owner "Insp Patel" --due 28/02/2025 >/dev/null
+afi add I2 "Publish quarterly stop and search disproportionality analysis" --owner "Supt Jones" --due 10/04/2025 >/dev/null
+afi add I2 "Commission University of Worcester review" --owner "Supt Jones" --due 30/06/2025 >/dev/null
+afi done A2 --evidence https://www.westmercia.police.uk/stop-search-data >/dev/null
+afi add I3 "Publish action taken on stop and search disparities" --owner "Supt Jones" --due 30/05/2025 >/dev/null
+afi add I4 "Business case for counter-corruption analysts" --owner "DCI Ahmed" --due 31/05/2025 >/dev/null
+afi block A5 --reason "Awaiting budget decision" >/dev/null
+afi add I8 "Independent members on promotion boards" --owner "HR Director" --due 31/07/2025 >/dev/null
+afi status --as-of 02/04/2025 --format svg -o docs/img/status.svg
+afi status --by owner --as-of 02/04/2025 --format svg -o docs/img/status-by-owner.svg

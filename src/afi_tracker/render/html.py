@@ -1,0 +1,131 @@
+"""HTML: one self-contained file (inline CSS, no scripts, no network) that prints on A4.
+
+All text goes through html.escape: a title holding <script> shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from ..pack import PackView
+from ..progress import StatusView
+from ..safetext import for_terminal
+from .base import KIND_LABEL, Listing, bar, display, summary_line
+
+CSS = """
+@page { size: A4; margin: 15mm 12mm; }
+body { font-family: Arial, Helvetica, sans-serif; font-size: 10pt; color: #111; margin: 1em; }
+h1 { font-size: 16pt; margin: 0 0 .3em; } h2 { font-size: 13pt; margin: 1.2em 0 .3em; }
+p.meta { color: #444; margin: .2em 0 .6em; }
+table { border-collapse: collapse; width: 100%; margin: .4em 0 .8em; }
+th, td { border: 1px solid #999; padding: 3px 5px; vertical-align: top; text-align: left; }
+th { background: #eee; } tr { page-break-inside: avoid; }
+td.q { background: #f6f6f6; font-weight: bold; }
+td.num { text-align: right; white-space: nowrap; } .bar { font-family: monospace; }
+.rag { font-weight: bold; white-space: nowrap; }
+.red { color: #b00; } .amber { color: #a60; } .green { color: #070; }
+.complete { color: #035; } .closed { color: #666; }
+blockquote { margin: .3em 0 .5em; padding-left: .8em; border-left: 3px solid #999; }
+section.item { page-break-inside: avoid; }
+@media print { body { margin: 0; } }
+"""
+
+
+def esc(value: Any) -> str:
+    return html.escape(for_terminal(display(value)), quote=True)
+
+
+def page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n"
+        "</html>\n"
+    )
+
+
+def _table(headers: list[str], rows: list[str]) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{''.join(rows)}</tbody>\n</table>\n"
+
+
+def listing(view: Listing) -> str:
+    if not view.rows:
+        return page(view.title, f"<h1>{esc(view.title)}</h1>\n<p>{esc(view.empty)}</p>\n")
+    rows = ["<tr>" + "".join(f"<td>{esc(row.get(c.key))}</td>" for c in view.columns)
+            + "</tr>\n" for row in view.rows]
+    return page(view.title, f"<h1>{esc(view.title)}</h1>\n"
+                + _table([c.header for c in view.columns], rows))
+
+
+def status(view: StatusView) -> str:
+    body = [f"<h1>Progress against inspection reports</h1>\n<p class=\"meta\">As of "
+            f"{esc(view.as_of)}</p>\n"]
+    headers = ["ID", "Kind", "Item", "Status", "Done", "Progress", "Overdue", "Next due",
+               "Owners", "RAG"]
+    for report in view.reports:
+        meta = [f"Judgement: {esc(report.judgement or 'not graded')}"]
+        if report.published:
+            meta.append(f"published {esc(report.published)}")
+        if report.response_due:
+            meta.append(f"response due {esc(report.response_due)}")
+        body.append(f"<h2>{esc(report.title)}</h2>\n<p class=\"meta\">{'; '.join(meta)}</p>\n")
+        rows = []
+        for q in report.questions:
+            if q.number is not None:
+                rows.append(f"<tr><td class=\"q\" colspan=\"{len(headers)}\">Q{esc(q.number)} "
+                            f"{esc(q.text)} ({esc(q.judgement or 'not graded')})</td></tr>\n")
+            for i in q.items:
+                text = esc(i.text) + (" <em>[cut off in source]</em>" if i.truncated else "")
+                rows.append(
+                    f"<tr><td>{esc(i.id)}</td><td>{esc(KIND_LABEL.get(i.kind, i.kind))}</td>"
+                    f"<td>{text}</td><td>{esc(i.status)}</td>"
+                    f"<td class=\"num\">{i.actions_done}/{i.actions_total}</td>"
+                    f"<td class=\"bar\">{bar(i.actions_done, i.actions_total)}</td>"
+                    f"<td class=\"num\">{i.actions_overdue or ''}</td><td>{esc(i.next_due)}</td>"
+                    f"<td>{esc(', '.join(i.owners))}</td>"
+                    f"<td class=\"rag {esc(i.rag)}\">{esc(i.rag.upper())}</td></tr>\n")
+        body.append(_table(headers, rows))
+        body.append(f"<p>{esc(summary_line(report.totals))}</p>\n")
+    if len(view.reports) != 1:
+        body.append(f"<p><strong>All reports:</strong> {esc(summary_line(view.totals))}</p>\n")
+    return page("Progress against inspection reports", "".join(body))
+
+
+def pack(view: PackView) -> str:
+    body = []
+    for report in view.reports:
+        body.append(f"<h1>{esc(report.title)}</h1>\n<ul>\n")
+        facts = [("Force or service", report.force), ("Subject", report.subject),
+                 ("Overall judgement", report.judgement), ("Published", report.published),
+                 ("Response due (s55, 56 days)", report.response_due),
+                 ("This pack made on", view.made_on)]
+        body.extend(f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n" for k, v in facts if v)
+        body.append("</ul>\n")
+        for item in report.items:
+            body.append(f"<section class=\"item\">\n<h2>{esc(item.id)}: "
+                        f"{esc(KIND_LABEL.get(item.kind, item.kind))}</h2>\n")
+            if item.question:
+                body.append(f"<p class=\"meta\">Question {esc(item.question)}: "
+                            f"{esc(item.question_text)} (judgement: "
+                            f"{esc(item.judgement or 'not graded')})</p>\n")
+            body.append(f"<blockquote>{esc(item.text)}</blockquote>\n")
+            if item.parts:
+                body.append("<ol>" + "".join(f"<li>{esc(p)}</li>" for p in item.parts)
+                            + "</ol>\n")
+            if item.truncated:
+                body.append("<p><em>The source text stops mid-sentence here.</em></p>\n")
+            line = f"Status: <strong>{esc(item.status)}</strong>"
+            if item.deadline:
+                line += f"; deadline {esc(item.deadline)}"
+            body.append(f"<p>{line}</p>\n")
+            if item.actions:
+                body.append(_table(["Action", "Owner", "Due", "Status", "Evidence"], [
+                    f"<tr><td>{esc(a.id)}: {esc(a.title)}</td><td>{esc(a.owner)}</td>"
+                    f"<td>{esc(a.due)}</td><td>{esc(a.status)}</td>"
+                    f"<td>{esc('; '.join(a.evidence))}</td></tr>\n" for a in item.actions]))
+            else:
+                body.append("<p>No action recorded yet.</p>\n")
+            body.append("</section>\n")
+    title = view.reports[0].title if len(view.reports) == 1 else "Inspection reports"
+    return page(f"{title}: response", "".join(body))

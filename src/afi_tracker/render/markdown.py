@@ -1,0 +1,100 @@
+"""Markdown for board papers and wikis: tables whose columns never shift.
+
+Every piece of text is escaped: a backslash before each character Markdown
+could read as markup (emphasis, code, links, HTML, headings, entities), `|` so
+a cell never splits, and newlines folded so a row never breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..pack import PackView
+from ..progress import StatusView
+from ..safetext import for_terminal
+from .base import KIND_LABEL, Listing, bar, display, summary_line
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!&$])")
+
+
+def esc(value: Any) -> str:
+    text = " ".join(for_terminal(display(value)).split())
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(esc(h) for h in headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def listing(view: Listing) -> str:
+    out = f"## {esc(view.title)}\n\n"
+    if not view.rows:
+        return out + esc(view.empty) + "\n"
+    return out + _table([c.header for c in view.columns],
+                        [[row.get(c.key) for c in view.columns] for row in view.rows])
+
+
+def status(view: StatusView) -> str:
+    parts = [f"# Progress against inspection reports\n\nAs of {esc(view.as_of)}\n"]
+    for report in view.reports:
+        meta = [f"Judgement: {esc(report.judgement or 'not graded')}"]
+        if report.published:
+            meta.append(f"published {esc(report.published)}")
+        if report.response_due:
+            meta.append(f"response due {esc(report.response_due)}")
+        parts.append(f"## {esc(report.title)}\n\n{', '.join(meta)}\n")
+        rows = []
+        for q in report.questions:
+            for item in q.items:
+                rows.append([
+                    item.id, KIND_LABEL.get(item.kind, item.kind), q.number, q.judgement,
+                    item.text + (" [cut off in source]" if item.truncated else ""),
+                    item.status, f"{item.actions_done}/{item.actions_total}",
+                    bar(item.actions_done, item.actions_total), item.actions_overdue,
+                    item.next_due, ", ".join(item.owners), item.rag.upper(),
+                ])
+        parts.append(_table(["ID", "Kind", "Q", "Judgement", "Item", "Status", "Done",
+                             "Progress", "Overdue", "Next due", "Owners", "RAG"], rows))
+        parts.append(esc(summary_line(report.totals)) + "\n")
+    if len(view.reports) != 1:
+        parts.append(f"**All reports:** {esc(summary_line(view.totals))}\n")
+    return "\n".join(parts)
+
+
+def pack(view: PackView) -> str:
+    parts = []
+    for report in view.reports:
+        parts.append(f"# {esc(report.title)}\n")
+        facts = [("Force or service", report.force), ("Subject", report.subject),
+                 ("Overall judgement", report.judgement), ("Published", report.published),
+                 ("Response due (s55, 56 days)", report.response_due),
+                 ("This pack made on", view.made_on)]
+        parts.append("\n".join(f"- **{esc(k)}:** {esc(v)}" for k, v in facts if v) + "\n")
+        for item in report.items:
+            heading = f"{item.id}: {KIND_LABEL.get(item.kind, item.kind)}"
+            parts.append(f"## {esc(heading)}\n")
+            if item.question:
+                parts.append(f"*Question {esc(item.question)}: {esc(item.question_text)}* "
+                             f"(judgement: {esc(item.judgement or 'not graded')})\n")
+            parts.append("> " + esc(item.text) + "\n")
+            if item.parts:
+                parts.append("\n".join(f"{n}\\. {esc(p)}" for n, p in enumerate(item.parts, 1))
+                             + "\n")
+            if item.truncated:
+                parts.append("*The source text stops mid-sentence here.*\n")
+            status_line = f"Status: **{esc(item.status)}**"
+            if item.deadline:
+                status_line += f"; deadline {esc(item.deadline)}"
+            parts.append(status_line + "\n")
+            if item.actions:
+                parts.append(_table(
+                    ["Action", "Owner", "Due", "Status", "Evidence"],
+                    [[f"{a.id}: {a.title}", a.owner, a.due, a.status, "; ".join(a.evidence)]
+                     for a in item.actions]))
+            else:
+                parts.append("No action recorded yet.\n")
+    return "\n".join(parts)
