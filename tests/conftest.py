@@ -21,6 +21,9 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AFI_DB", raising=False)
+    monkeypatch.delenv("AFI_DATE_ORDER", raising=False)
+    # No real user config file may change what a test sees.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-user-config"))
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.chdir(tmp_path)
 
