@@ -22,9 +22,10 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .render import ListDataFormat, ListFormat, PackFormat, RecordFormat
+from .render import CheckFormat, ListDataFormat, ListFormat, PackFormat, RecordFormat
 
 if TYPE_CHECKING:
+    from .config import Settings
     from .store import Store
     from .tracker import Tracker
 
@@ -118,6 +119,7 @@ app.add_typer(item_app, name="item", rich_help_panel=TRACKING)
 class State:
     db: Path | None = None
     argv: list[str] = []  # one command per process, so one argument list
+    settings: Settings | None = None
 
 
 state = State()
@@ -145,15 +147,24 @@ def root(
     Example: afi status
     """
     state.db = db
+    state.settings = None
+
+
+def _settings() -> Settings:
+    if state.settings is None:
+        from .config import load
+
+        state.settings = load()
+    return state.settings
 
 
 # -- helpers -----------------------------------------------------------------------------
 
 
 def _store() -> Store:
-    from .store import Store, default_path
+    from .store import Store
 
-    return Store.at(state.db or default_path())
+    return Store.at(state.db or Path(_settings()["db"]))
 
 
 def _command_line() -> str:
@@ -165,7 +176,9 @@ def _tracker(by: str | None) -> Tracker:
     from .identity import current_user
     from .tracker import Tracker
 
-    return Tracker(_store(), by=current_user(by), command=_command_line())
+    settings = _settings()
+    return Tracker(_store(), by=current_user(by or settings["user"]), command=_command_line(),
+                   day_first=settings["date_order"] == "day-first")
 
 
 def _out() -> Any:
@@ -218,7 +231,9 @@ def _emit_action(fmt: RecordFormat, action: dict[str, Any]) -> None:
 def _as_of(text: str | None) -> date:
     from .dates import parse_date
 
-    return parse_date(text, date.today()) if text else date.today()
+    if not text:
+        return date.today()
+    return parse_date(text, date.today(), day_first=_settings()["date_order"] == "day-first")
 
 
 def _interactive() -> bool:
@@ -293,7 +308,8 @@ def import_(
     from .importing import import_file
 
     outcome = import_file(
-        _store(), file, key=key, dry_run=dry_run, by=current_user(by), command=_command_line()
+        _store(), file, key=key, dry_run=dry_run, by=current_user(by or _settings()["user"]),
+        command=_command_line(),
     )
     _say(outcome.summary())
     if fmt is RecordFormat.table:
@@ -679,11 +695,13 @@ def status(
     if by is StatusBy.owner:
         from .views import owners_listing
 
-        _emit(fmt, "listing", owners_listing(snap, _as_of(as_of), report), output)
+        soon = _settings()["rag.amber_days"]
+        _emit(fmt, "listing", owners_listing(snap, _as_of(as_of), report, soon), output)
         return
     from .progress import compute
 
-    _emit(fmt, "status", compute(snap, _as_of(as_of), report), output)
+    amber = _settings()["rag.amber_days"]
+    _emit(fmt, "status", compute(snap, _as_of(as_of), report, amber_days=amber), output)
 
 
 @app.command(rich_help_panel=REPORTING)
@@ -737,6 +755,94 @@ def export(
     from .pack import build
 
     _emit(fmt, "pack", build(_store().load(), date.today(), report), output)
+
+
+@app.command(rich_help_panel=REPORTING)
+def check(
+    as_of: AsOfOption = None,
+    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = CheckFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
+    warn_within: Annotated[
+        str | None, typer.Option(help="Warn about actions due within this period [default: 14d].")
+    ] = None,
+    stale_after: Annotated[
+        str | None,
+        typer.Option(help="Actions not updated, and sign-offs waiting, longer than this "
+                     "[default: 30d]."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Switch a rule off (code or name); repeatable.")
+    ] = None,
+    error: Annotated[
+        list[str] | None, typer.Option(help="Make a rule a failure; repeatable.")
+    ] = None,
+    warning: Annotated[
+        list[str] | None, typer.Option(help="Make a rule a warning only; repeatable.")
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Fail a CI pipeline when the improvement plan slips.
+
+    Failures: AFI100 store-invalid, AFI101 action-overdue, AFI102 item-without-action,
+    AFI103 action-without-owner, AFI104 recommendation-past-deadline, AFI105 sign-off-stale.
+    Warnings: AFI201 action-due-soon, AFI202 action-stale, AFI203 closed-without-evidence.
+    Rules can also be set in afi.toml or [tool.afi] in pyproject.toml; flags win.
+
+    Exit codes: 0 no failures (warnings allowed); 1 failures found, or warnings with --strict;
+    2 usage error or unreadable store.
+
+    Example: afi check --format github
+
+    Example: afi check --strict --ignore AFI202 --format junit -o afi-check.xml
+    """
+    from .check import Options, run, severities
+    from .dates import parse_period
+
+    settings = _settings()
+    options = Options(
+        as_of=_as_of(as_of),
+        warn_within=parse_period(warn_within or settings["check.warn_within"]),
+        stale_after=parse_period(stale_after or settings["check.stale_after"]),
+        severity=severities(settings["check.ignore"], settings["check.error"],
+                            settings["check.warning"], ignore or [], error or [], warning or []),
+        report=report,
+        strict=strict,
+    )
+    result = run(_store(), options)
+    _emit(fmt, "check", result, output)
+    raise typer.Exit(result.exit_code)
+
+
+config_app = typer.Typer(
+    help="Show the effective settings.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config", rich_help_panel=DATA)
+
+
+@config_app.command("show")
+def config_show(fmt: DataFormatOption = ListDataFormat.table) -> None:
+    """Print each setting, its value, and where it came from.
+
+    Precedence: flag > environment (AFI_DB, AFI_USER, AFI_DATE_ORDER) > ./afi.toml or
+    [tool.afi] in ./pyproject.toml > $XDG_CONFIG_HOME/afi/config.toml > default.
+
+    Example: afi config show
+    """
+    from .render.base import Column, Listing
+
+    settings = _settings()
+    rows = [{"setting": key, "value": value, "source": settings.sources[key]}
+            for key, value in settings.values.items()]
+    if state.db is not None:
+        rows[0].update(value=str(state.db), source="--db or AFI_DB")
+    _emit(fmt, "listing", Listing("Settings", [Column("setting", "Setting"),
+                                               Column("value", "Value", width=60),
+                                               Column("source", "From", width=60)], rows))
 
 
 def main() -> None:

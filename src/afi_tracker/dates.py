@@ -69,8 +69,11 @@ def _end_of_month(day: date) -> date:
     return first_next - timedelta(days=1)
 
 
-def parse_date(text: str, today: date) -> date:
-    """The date `text` names, relative to `today`; InvalidValue if it is not certain."""
+def parse_date(text: str, today: date, *, day_first: bool = True) -> date:
+    """The date `text` names, relative to `today`; InvalidValue if it is not certain.
+
+    `day_first=False` (config `date_order = "month-first"`) reads 04/03/2025 as 3 April.
+    """
     from dateutil.relativedelta import relativedelta
 
     raw = " ".join(text.strip().lower().split())
@@ -81,6 +84,8 @@ def parse_date(text: str, today: date) -> date:
         return _make(text, year, month, day)
     if match := _UK.match(raw):
         day, month, year = (int(g) for g in match.groups())
+        if not day_first:
+            day, month = month, day
         return _make(text, year, month, day)
     if match := _WORDY.match(raw):
         month_number = _MONTHS.get(match.group(2))

@@ -42,6 +42,7 @@ def close(tx: Transaction, handle: str, evidence: list[str], *, force: bool = Fa
         evidence=item.get("evidence", []) + new_evidence,
         closure_forced_with_open_actions=[a["id"] for a in still_open] if still_open else None,
         status_reason=None,
+        proposed_at=tx.at,
     )
 
 

@@ -223,6 +223,16 @@ class Store:
             storage.write(data)
         return cls(storage, label="memory")
 
+    def read_raw(self) -> Any:
+        """The parsed file, not validated (for `afi check` and `afi doctor`)."""
+        data = self.storage.read()
+        if data is None:
+            raise StoreMissing(
+                f"no store at {self.label}",
+                hint="run `afi import REPORT.txt` to create one, or pass --db PATH",
+            )
+        return data
+
     def _read(self) -> dict[str, dict[str, Any]] | None:
         data = self.storage.read()
         if data is None:

@@ -14,14 +14,18 @@ from .store import Store
 
 
 class Tracker:
-    def __init__(self, store: Store, *, by: str, command: str, today: date | None = None) -> None:
+    def __init__(self, store: Store, *, by: str, command: str, today: date | None = None,
+                 day_first: bool = True) -> None:
         self.store = store
         self.by = by
         self.command = command
         self.today = today or date.today()
+        self.day_first = day_first
 
     def _date(self, text: str | None) -> date | None:
-        return parse_date(text, self.today) if text is not None else None
+        if text is None:
+            return None
+        return parse_date(text, self.today, day_first=self.day_first)
 
     def add(self, item: str, title: str, owner: str, due: str | None, *,
             status: str = "planned", note: str | None = None) -> Record:

@@ -46,6 +46,20 @@ class PackFormat(StrEnum):
     json = "json"
 
 
+class CheckFormat(StrEnum):
+    """Formats for `afi check`."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+    junit = "junit"
+
+
+# Format names that are not module names: plain text for people is the Rich module.
+_MODULE = {"text": "table"}
+
+
 def renderer(fmt: StrEnum | str) -> ModuleType:
     """The module that renders `fmt`; imported only when that format is asked for."""
-    return import_module(f".{fmt}", __name__)
+    name = str(fmt)
+    return import_module(f".{_MODULE.get(name, name)}", __name__)

@@ -9,6 +9,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from ..check import CheckResult
 from ..progress import StatusView, Totals
 from .base import Detail, Listing
 
@@ -62,3 +63,9 @@ def status(view: StatusView) -> str:
 
 def pack(view: object) -> str:
     return dumps(asdict(view))  # type: ignore[call-overload]
+
+
+def check(result: CheckResult) -> str:
+    from ..check import as_data
+
+    return dumps(as_data(result))

@@ -11,6 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..check import CheckResult, Finding
 from ..progress import StatusView
 from ..safetext import for_terminal, shorten
 from .base import KIND_LABEL, Detail, Listing, bar, display, summary_line
@@ -149,3 +150,30 @@ def import_outcome(outcome: object) -> RenderableType:
                                  Column("change", "Change"), Column("text", "Text", width=100)],
                             rows))
     return table
+
+
+def check(result: CheckResult) -> RenderableType:
+    parts: list[RenderableType] = []
+    groups: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(finding.report or "store", []).append(finding)
+    for report in sorted(groups):
+        parts.append(Text(for_terminal(report), style="bold"))
+        for f in sorted(groups[report], key=lambda f: (f.severity != "error", f.code, f.id)):
+            line = Text("  ")
+            if f.severity == "error":
+                line.append("✗ FAIL ", style="bold red")
+            else:
+                line.append("! WARN ", style="bold yellow")
+            line.append(f"{f.code} {f.name}  ", style="dim")
+            line.append(for_terminal(f.message))
+            parts.append(line)
+    failures, warnings = len(result.failures), len(result.warnings)
+    verdict = Text()
+    verdict.append("check passed" if result.ok else "check failed",
+                   style="bold green" if result.ok else "bold red")
+    verdict.append(f": {failures} failure{'s' * (failures != 1)}, "
+                   f"{warnings} warning{'s' * (warnings != 1)}"
+                   f"{' (strict: warnings fail)' if result.strict else ''}, as of {result.as_of}")
+    parts.append(verdict)
+    return Group(*parts)

@@ -1,0 +1,235 @@
+"""`afi check`: rules that fail a CI pipeline when the improvement plan slips.
+
+Each rule has a stable code and name. Failures make the check fail (exit 1);
+warnings do not, unless --strict. Rules can be ignored or re-graded in the
+config file ([check] ignore / error / warning) and by flags, which win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .errors import InvalidValue, StoreCorrupt, StoreError
+from .model import ACTION_OPEN, ITEM_CLOSED, Record
+from .store import Snapshot, Store
+from .validate import problems
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str  # "error" or "warning"
+    summary: str
+
+
+RULES = (
+    Rule("AFI100", "store-invalid", "error", "the store does not validate"),
+    Rule("AFI101", "action-overdue", "error", "an open action is past its deadline"),
+    Rule("AFI102", "item-without-action", "error", "an open item has no action planned"),
+    Rule("AFI103", "action-without-owner", "error", "an open action has no owner"),
+    Rule("AFI104", "recommendation-past-deadline", "error",
+         "a recommendation is past its own deadline and not complete"),
+    Rule("AFI105", "sign-off-stale", "error",
+         "an item has awaited sign-off for longer than the stale period"),
+    Rule("AFI201", "action-due-soon", "warning", "an open action is due within the warn window"),
+    Rule("AFI202", "action-stale", "warning",
+         "an open action has not been updated within the stale period"),
+    Rule("AFI203", "closed-without-evidence", "warning",
+         "an item was proposed for closure or completed with no evidence"),
+)
+_BY_CODE = {r.code: r for r in RULES}
+_BY_NAME = {r.name: r for r in RULES}
+
+
+def rule_code(text: str) -> str:
+    """`AFI101` or `action-overdue` -> `AFI101`."""
+    key = text.strip()
+    if key.upper() in _BY_CODE:
+        return key.upper()
+    if key.lower() in _BY_NAME:
+        return _BY_NAME[key.lower()].code
+    raise InvalidValue(f'unknown rule "{text}"',
+                       hint="rules: " + ", ".join(f"{r.code} {r.name}" for r in RULES))
+
+
+@dataclass
+class Options:
+    as_of: date
+    warn_within: timedelta = timedelta(days=14)
+    stale_after: timedelta = timedelta(days=30)
+    severity: dict[str, str | None] = field(default_factory=dict)  # code -> error/warning/None
+    report: str | None = None
+    strict: bool = False
+
+    def grade(self, code: str) -> str | None:
+        return self.severity.get(code, _BY_CODE[code].severity)
+
+
+def severities(file_ignore: list[str], file_error: list[str], file_warning: list[str],
+               ignore: list[str], error: list[str], warning: list[str]) -> dict[str, str | None]:
+    """Re-grading from the config file, then from flags, which win code by code."""
+    graded: dict[str, str | None] = {}
+    for codes, grade in ((file_ignore, None), (file_error, "error"), (file_warning, "warning"),
+                         (ignore, None), (error, "error"), (warning, "warning")):
+        for code in codes:
+            graded[rule_code(code)] = grade
+    return graded
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: str
+    report: str | None
+    item: str | None
+    id: str
+    message: str
+
+
+@dataclass
+class CheckResult:
+    as_of: str
+    store: str
+    strict: bool
+    findings: list[Finding]
+    items: dict[str, list[str]]  # report key -> item handles checked, for JUnit test cases
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not (self.strict and self.warnings)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+class CheckUnreadable(StoreCorrupt):
+    """The store cannot be read at all, so nothing can be checked (exit 2)."""
+
+    exit_code = 2
+
+
+def run(store: Store, options: Options) -> CheckResult:
+    try:
+        data = store.read_raw()
+    except StoreError as exc:
+        raise CheckUnreadable(exc.message, exc.hint) from None
+    found = problems(data)
+    if found:
+        findings = [Finding("AFI100", "store-invalid", "error", None, None, "store",
+                            f"store {store.label}: {p}") for p in found]
+        findings = [f for f in findings if options.grade("AFI100")]
+        return CheckResult(options.as_of.isoformat(), store.label, options.strict, findings, {})
+    snap = Snapshot(data)
+    if options.report is not None:
+        snap.report(options.report)
+    return evaluate(snap, options, store.label)
+
+
+def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckResult:
+    from .views import ordered_items
+
+    as_of = options.as_of
+    by_item = snap.actions_by_item()
+    findings: list[Finding] = []
+    checked: dict[str, list[str]] = {}
+
+    def add(code: str, report: str | None, item: str | None, rid: str, message: str) -> None:
+        grade = options.grade(code)
+        if grade is not None:
+            findings.append(Finding(code, _BY_CODE[code].name, grade, report, item, rid, message))
+
+    for item in ordered_items(snap, options.report):
+        key, handle = item["report"], item["id"]
+        checked.setdefault(key, []).append(handle)
+        actions = by_item.get(handle, [])
+        live = [a for a in actions if a["status"] != "cancelled"]
+        status = item.get("status", "open")
+        if status in ("open", "in-progress") and not live:
+            add("AFI102", key, handle, handle, f"{handle} has no action: {_short(item['text'])}")
+        deadline = item.get("deadline")
+        if (item["kind"] == "recommendation" and deadline and status not in ITEM_CLOSED
+                and date.fromisoformat(deadline) < as_of):
+            add("AFI104", key, handle, handle,
+                f"{handle} is past its deadline {deadline} and not complete")
+        if status == "awaiting-sign-off":
+            since = _proposed_on(item, snap)
+            if since is not None and since < as_of - options.stale_after:
+                add("AFI105", key, handle, handle,
+                    f"{handle} has awaited sign-off since {since.isoformat()}")
+        if status in ("awaiting-sign-off", "complete") and not _has_evidence(item, actions):
+            add("AFI203", key, handle, handle, f"{handle} is {status} with no evidence")
+        for action in sorted(actions, key=lambda a: a["id"]):
+            if action["status"] not in ACTION_OPEN:
+                continue
+            aid = action["id"]
+            due = date.fromisoformat(action["due"]) if action.get("due") else None
+            if due is not None and due < as_of:
+                add("AFI101", key, handle, aid, f"{aid} ({handle}) is overdue: due "
+                    f"{due.isoformat()}, owner {action.get('owner') or 'none'}: "
+                    f"{_short(action['title'])}")
+            elif due is not None and due <= as_of + options.warn_within:
+                add("AFI201", key, handle, aid, f"{aid} ({handle}) is due {due.isoformat()}, "
+                    f"owner {action.get('owner') or 'none'}: {_short(action['title'])}")
+            if not (action.get("owner") or "").strip():
+                add("AFI103", key, handle, aid, f"{aid} ({handle}) has no owner")
+            updated = _day(action.get("updated") or action.get("created"))
+            if updated is not None and updated < as_of - options.stale_after:
+                add("AFI202", key, handle, aid,
+                    f"{aid} ({handle}) has not been updated since {updated.isoformat()}")
+    return CheckResult(as_of.isoformat(), label, options.strict, findings, checked)
+
+
+def _short(text: str, width: int = 70) -> str:
+    from .safetext import shorten
+
+    return shorten(text, width)
+
+
+def _day(stamp: str | None) -> date | None:
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _proposed_on(item: Record, snap: Snapshot) -> date | None:
+    if item.get("proposed_at"):
+        return _day(item["proposed_at"])
+    # Stores written before proposed_at was kept: the history knows.
+    latest = None
+    for entry in snap.history:
+        if entry.get("uid") == item.get("uid") and entry["op"] == "update" and any(
+                c["field"] == "status" and c["new"] == "awaiting-sign-off"
+                for c in entry.get("changes", [])):
+            latest = entry["at"]
+    return _day(latest)
+
+
+def _has_evidence(item: Record, actions: list[Record]) -> bool:
+    return bool(item.get("evidence")) or any(a.get("evidence") for a in actions)
+
+
+def as_data(result: CheckResult) -> dict[str, Any]:
+    """The stable JSON form: {"ok", "failures", "warnings"}, each entry with code, id, message."""
+    def entry(f: Finding) -> dict[str, Any]:
+        return {"code": f.code, "rule": f.name, "id": f.id, "item": f.item, "report": f.report,
+                "message": f.message}
+
+    return {"ok": result.ok, "as_of": result.as_of, "strict": result.strict,
+            "failures": [entry(f) for f in result.failures],
+            "warnings": [entry(f) for f in result.warnings]}

@@ -1,0 +1,28 @@
+"""GitHub Actions workflow commands: `::error ...::` and `::warning ...::` annotations."""
+
+from __future__ import annotations
+
+from ..check import CheckResult
+from ..safetext import for_terminal
+
+
+def _data(text: str) -> str:
+    # The escaping GitHub's runner expects in a command's message.
+    return for_terminal(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def check(result: CheckResult) -> str:
+    lines = []
+    for f in result.findings:
+        level = "error" if f.severity == "error" or result.strict else "warning"
+        lines.append(f"::{level} file={_prop(result.store)},title={_prop(f.code + ' ' + f.name)}"
+                     f"::{_data(f.message)}")
+    failures, warnings = len(result.failures), len(result.warnings)
+    verdict = "passed" if result.ok else "failed"
+    lines.append(f"afi check {verdict}: {failures} failures, {warnings} warnings, "
+                 f"as of {result.as_of}")
+    return "\n".join(lines) + "\n"
