@@ -61,8 +61,13 @@ class AfiGroup(TyperGroup):
 
         state.argv = list(args) if args is not None else sys.argv[1:]
         try:
-            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                                  standalone_mode=False, **extra)
+            result = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
             code = result if isinstance(result, int) else 0
         except AfiError as exc:
             message = f"Error: {_one_line(exc.message)}"
@@ -89,20 +94,31 @@ class AfiGroup(TyperGroup):
             # A bug, not bad input: still one line, with a way to see the details.
             if os.environ.get("AFI_DEBUG"):
                 raise
-            typer.echo(f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
-                       "(run again with AFI_DEBUG=1 for a traceback, and please report it)",
-                       err=True)
+            typer.echo(
+                f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+                "(run again with AFI_DEBUG=1 for a traceback, and please report it)",
+                err=True,
+            )
             code = 1
         if standalone_mode:
             sys.exit(code)
         return code
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        # Help lists the panels in this order: what people do most comes first.
+        order = {TRACKING: 0, REPORTING: 1, DATA: 2}
+        names: list[str] = super().list_commands(ctx)
+        return sorted(names, key=lambda n: order.get(_panel(self.commands.get(n)) or "", 3))
+
+
+def _panel(command: Any) -> str | None:
+    panel: str | None = getattr(command, "rich_help_panel", None)
+    return panel
+
 
 app = typer.Typer(
     name="afi",
     cls=AfiGroup,
-    help="Track the response to police and fire inspection reports: areas for improvement, "
-    "causes of concern, recommendations, and the actions against them.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -125,6 +141,59 @@ class State:
 state = State()
 
 
+def _db_for_completion(ctx: typer.Context) -> Path | None:
+    db = ctx.find_root().params.get("db")
+    return Path(db) if db else None
+
+
+def _complete_items(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.items(_db_for_completion(ctx), incomplete)
+
+
+def _complete_actions(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.actions(_db_for_completion(ctx), incomplete)
+
+
+def _complete_handles(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.handles(_db_for_completion(ctx), incomplete)
+
+
+def _complete_reports(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.reports(_db_for_completion(ctx), incomplete)
+
+
+def _complete_owners(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.owners(_db_for_completion(ctx), incomplete)
+
+
+def _complete_action_status(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.action_statuses(incomplete)
+
+
+def _complete_item_status(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.item_statuses(incomplete)
+
+
+def _complete_kinds(incomplete: str) -> list[tuple[str, str]]:
+    from . import completion
+
+    return completion.kinds(incomplete)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"afi {__version__}")
@@ -135,16 +204,27 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         Path | None,
-        typer.Option("--db", envvar="AFI_DB", help="Store file [default: ./tracker.json].",
-                     show_envvar=True, dir_okay=False),
+        typer.Option(
+            "--db",
+            envvar="AFI_DB",
+            help="Store file (default: ./tracker.json).",
+            show_envvar=True,
+            dir_okay=False,
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    """Track the response to police and fire inspection reports.
+    """Track the response to police and fire inspection reports: areas for improvement,
+    causes of concern, recommendations, and the actions against them.
+
+    The store is ./tracker.json unless --db, AFI_DB or afi.toml says otherwise.
+    Exit codes: 0 ok; 1 domain error or failed check; 2 usage error.
 
     Example: afi status
+
+    Example: afi add I3 "Publish analysis" --owner "Insp Patel" --due 30/06/2025
     """
     state.db = db
     state.settings = None
@@ -177,14 +257,24 @@ def _tracker(by: str | None) -> Tracker:
     from .tracker import Tracker
 
     settings = _settings()
-    return Tracker(_store(), by=current_user(by or settings["user"]), command=_command_line(),
-                   day_first=settings["date_order"] == "day-first")
+    return Tracker(
+        _store(),
+        by=current_user(by or settings["user"]),
+        command=_command_line(),
+        day_first=settings["date_order"] == "day-first",
+    )
 
 
 def _out() -> Any:
     from rich.console import Console
 
-    return Console(soft_wrap=False, highlight=False, emoji=False, markup=False)
+    # NO_COLOR means no escape codes at all, even with FORCE_COLOR set.
+    console = Console(soft_wrap=False, highlight=False, emoji=False, markup=False)
+    if os.environ.get("NO_COLOR"):
+        console = Console(
+            soft_wrap=False, highlight=False, emoji=False, markup=False, color_system=None
+        )
+    return console
 
 
 def _say(message: str) -> None:
@@ -209,8 +299,15 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
         from rich.console import Console
 
         buffer = io.StringIO()
-        Console(file=buffer, width=120, no_color=True, soft_wrap=False, emoji=False,
-                markup=False, highlight=False).print(result)
+        Console(
+            file=buffer,
+            width=120,
+            no_color=True,
+            soft_wrap=False,
+            emoji=False,
+            markup=False,
+            highlight=False,
+        ).print(result)
         result = buffer.getvalue()
     try:
         output.write_text(result, encoding="utf-8")
@@ -264,19 +361,39 @@ RecordFormatOption = Annotated[
 ]
 ByOption = Annotated[
     str | None,
-    typer.Option("--by", help="Who is making the change [default: AFI_USER, git user.name, "
-                 "or the login name]."),
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help="Who is making the change (default: AFI_USER, git user.name, or the login name).",
+    ),
 ]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Compute as of this date [default: today].")
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Compute as of this date (default: today)."),
 ]
-ActionArg = Annotated[str, typer.Argument(help="An action handle (A3).")]
+ActionArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ACTION", help="An action handle (A3).", autocompletion=_complete_actions
+    ),
+]
+ItemArg = Annotated[
+    str, typer.Argument(metavar="ITEM", help="An item handle (I3).", autocompletion=_complete_items)
+]
+ReportOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="KEY", help="Only this report (its key).", autocompletion=_complete_reports
+    ),
+]
 EvidenceOption = Annotated[
     list[str] | None,
-    typer.Option("--evidence", "-e", help="A link or file path showing the work; repeatable."),
+    typer.Option(
+        "--evidence", "-e", metavar="REF", help="A link or file path showing the work; repeatable."
+    ),
 ]
 DescriptionOption = Annotated[
-    str | None, typer.Option("--description", help="What the evidence shows.")
+    str | None, typer.Option("--description", metavar="TEXT", help="What the evidence shows.")
 ]
 
 
@@ -286,10 +403,14 @@ DescriptionOption = Annotated[
 @app.command("import", rich_help_panel=DATA)
 def import_(
     file: Annotated[
-        Path, typer.Argument(help="Plain text of the report page.", exists=True, dir_okay=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="Plain text of the report page.", exists=True, dir_okay=False
+        ),
     ],
     key: Annotated[
-        str | None, typer.Option(help="Report key [default: from force, year and subject].")
+        str | None,
+        typer.Option(metavar="KEY", help="Report key (default: from force, year and subject)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
@@ -308,7 +429,11 @@ def import_(
     from .importing import import_file
 
     outcome = import_file(
-        _store(), file, key=key, dry_run=dry_run, by=current_user(by or _settings()["user"]),
+        _store(),
+        file,
+        key=key,
+        dry_run=dry_run,
+        by=current_user(by or _settings()["user"]),
         command=_command_line(),
     )
     _say(outcome.summary())
@@ -334,9 +459,13 @@ def reports(fmt: DataFormatOption = ListDataFormat.table) -> None:
 
 @app.command(rich_help_panel=DATA)
 def log(
-    since: Annotated[str | None, typer.Option(help="Only changes on or after this date.")] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Only changes on or after this date.")
+    ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Only changes by this person.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many commands (0 for all).")] = 50,
+    limit: Annotated[
+        int, typer.Option(metavar="N", help="At most this many commands (0 for all).")
+    ] = 50,
     fmt: DataFormatOption = ListDataFormat.table,
 ) -> None:
     """Show recent changes across the store: who changed what, when, with which command.
@@ -368,11 +497,13 @@ def undo(by: ByOption = None) -> None:
 
 @app.command(rich_help_panel=TRACKING)
 def items(
-    report: Annotated[str | None, typer.Option(help="Only this report's items (its key).")] = None,
+    report: ReportOption = None,
     kind: Annotated[
         str | None,
         typer.Option(
-            help="Only this kind: area-for-improvement, cause-of-concern, recommendation."
+            metavar="KIND",
+            help="Only this kind: area-for-improvement, cause-of-concern, recommendation.",
+            autocompletion=_complete_kinds,
         ),
     ] = None,
     fmt: DataFormatOption = ListDataFormat.table,
@@ -388,7 +519,14 @@ def items(
 
 @app.command(rich_help_panel=TRACKING)
 def show(
-    handle: Annotated[str, typer.Argument(help="An item (I3) or action (A3) handle.")],
+    handle: Annotated[
+        str,
+        typer.Argument(
+            metavar="HANDLE",
+            help="An item (I3) or action (A3) handle.",
+            autocompletion=_complete_handles,
+        ),
+    ],
     as_of: AsOfOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
@@ -409,7 +547,7 @@ def show(
 
 @item_app.command("close")
 def item_close(
-    handle: Annotated[str, typer.Argument(help="An item handle (I3).")],
+    handle: ItemArg,
     evidence: EvidenceOption = None,
     description: DescriptionOption = None,
     force: Annotated[
@@ -429,7 +567,7 @@ def item_close(
 
 @item_app.command("sign-off")
 def item_sign_off(
-    handle: Annotated[str, typer.Argument(help="An item handle (I3).")],
+    handle: ItemArg,
     by: ByOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
@@ -444,12 +582,16 @@ def item_sign_off(
 
 @item_app.command("set")
 def item_set(
-    handle: Annotated[str, typer.Argument(help="An item handle (I3).")],
+    handle: ItemArg,
     status: Annotated[
         str,
-        typer.Option(help="superseded, no-further-action, or open / in-progress to reopen it."),
+        typer.Option(
+            metavar="STATUS",
+            help="superseded, no-further-action, or open / in-progress to reopen it.",
+            autocompletion=_complete_item_status,
+        ),
     ],
-    reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
+    reason: Annotated[str | None, typer.Option(metavar="TEXT", help="Why (required).")] = None,
     by: ByOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
@@ -467,14 +609,28 @@ def item_set(
 
 @app.command(rich_help_panel=TRACKING)
 def add(
-    item: Annotated[str, typer.Argument(help="The item it serves (I3).")],
-    title: Annotated[str | None, typer.Argument(help="What will be done.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Who is responsible.")] = None,
-    due: Annotated[
-        str | None, typer.Option(help="Deadline: 2025-04-03, 03/04/2025, friday, eom, +2w ...")
+    item: Annotated[
+        str,
+        typer.Argument(
+            metavar="ITEM", help="The item it serves (I3).", autocompletion=_complete_items
+        ),
+    ],
+    title: Annotated[str | None, typer.Argument(metavar="TITLE", help="What will be done.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Who is responsible.", autocompletion=_complete_owners),
     ] = None,
-    status: Annotated[str, typer.Option(help="planned or in-progress.")] = "planned",
-    note: Annotated[str | None, typer.Option(help="A first note.")] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Deadline: 2025-04-03, 03/04/2025, friday, eom, +2w ..."),
+    ] = None,
+    status: Annotated[
+        str,
+        typer.Option(
+            metavar="STATUS", help="planned or in-progress.", autocompletion=_complete_action_status
+        ),
+    ] = "planned",
+    note: Annotated[str | None, typer.Option(metavar="TEXT", help="A first note.")] = None,
     by: ByOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
@@ -501,16 +657,25 @@ def add(
 @app.command(rich_help_panel=TRACKING)
 def update(
     handle: ActionArg,
-    title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
-    due: Annotated[str | None, typer.Option(help="New deadline (needs --reason).")] = None,
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="New title.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(metavar="NAME", help="New owner.", autocompletion=_complete_owners)
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option(metavar="DATE", help="New deadline (needs --reason).")
+    ] = None,
     reason: Annotated[
-        str | None, typer.Option(help="Why the deadline or status changes.")
+        str | None, typer.Option(metavar="TEXT", help="Why the deadline or status changes.")
     ] = None,
     status: Annotated[
-        str | None, typer.Option(help="planned, in-progress, blocked, done, cancelled.")
+        str | None,
+        typer.Option(
+            metavar="STATUS",
+            help="planned, in-progress, blocked, done, cancelled.",
+            autocompletion=_complete_action_status,
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="Add a note.")] = None,
+    note: Annotated[str | None, typer.Option(metavar="TEXT", help="Add a note.")] = None,
     evidence: EvidenceOption = None,
     description: DescriptionOption = None,
     by: ByOption = None,
@@ -522,9 +687,17 @@ def update(
     """
     from .dates import describe
 
-    action = _tracker(by).update(handle, title=title, owner=owner, due=due, reason=reason,
-                                 status=status, note=note, evidence=evidence,
-                                 description=description)
+    action = _tracker(by).update(
+        handle,
+        title=title,
+        owner=owner,
+        due=due,
+        reason=reason,
+        status=status,
+        note=note,
+        evidence=evidence,
+        description=description,
+    )
     extra = f", due {describe(date.fromisoformat(action['due']))}" if due else ""
     _say(f"Updated {action['id']} ({action['status']}{extra})")
     _emit_action(fmt, action)
@@ -537,8 +710,9 @@ def _move(handle: str, status: str, by: str | None, fmt: RecordFormat, **kw: Any
 
 
 @app.command(rich_help_panel=TRACKING)
-def start(handle: ActionArg, by: ByOption = None,
-          fmt: RecordFormatOption = RecordFormat.table) -> None:
+def start(
+    handle: ActionArg, by: ByOption = None, fmt: RecordFormatOption = RecordFormat.table
+) -> None:
     """Mark an action in progress.
 
     Example: afi start A1
@@ -549,7 +723,9 @@ def start(handle: ActionArg, by: ByOption = None,
 @app.command(rich_help_panel=TRACKING)
 def block(
     handle: ActionArg,
-    reason: Annotated[str | None, typer.Option(help="What it is waiting for (required).")] = None,
+    reason: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="What it is waiting for (required).")
+    ] = None,
     by: ByOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
@@ -578,7 +754,7 @@ def done(
 @app.command(rich_help_panel=TRACKING)
 def cancel(
     handle: ActionArg,
-    reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
+    reason: Annotated[str | None, typer.Option(metavar="TEXT", help="Why (required).")] = None,
     by: ByOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
@@ -592,7 +768,7 @@ def cancel(
 @app.command(rich_help_panel=TRACKING)
 def reopen(
     handle: ActionArg,
-    reason: Annotated[str | None, typer.Option(help="Why it is reopened.")] = None,
+    reason: Annotated[str | None, typer.Option(metavar="TEXT", help="Why it is reopened.")] = None,
     by: ByOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
@@ -628,18 +804,34 @@ def delete(
 
 @app.command("list", rich_help_panel=TRACKING)
 def list_(
-    item: Annotated[str | None, typer.Option(help="Only actions for this item.")] = None,
-    report: Annotated[str | None, typer.Option(help="Only actions for this report.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this owner's actions.")] = None,
+    item: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ITEM", help="Only actions for this item.", autocompletion=_complete_items
+        ),
+    ] = None,
+    report: ReportOption = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME", help="Only this owner's actions.", autocompletion=_complete_owners
+        ),
+    ] = None,
     status: Annotated[
-        list[str] | None, typer.Option(help="Only these statuses; repeatable.")
+        list[str] | None,
+        typer.Option(
+            metavar="STATUS",
+            help="Only these statuses; repeatable.",
+            autocompletion=_complete_action_status,
+        ),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue actions.")] = False,
     due_within: Annotated[
-        str | None, typer.Option(help="Only open actions due within this period (14d, 2w).")
+        str | None,
+        typer.Option(metavar="PERIOD", help="Only open actions due within this period (14d, 2w)."),
     ] = None,
     due_before: Annotated[
-        str | None, typer.Option(help="Only actions due before this date.")
+        str | None, typer.Option(metavar="DATE", help="Only actions due before this date.")
     ] = None,
     as_of: AsOfOption = None,
     fmt: ListFormatOption = ListFormat.table,
@@ -657,8 +849,11 @@ def list_(
 
     today = _as_of(as_of)
     filters = ActionFilter(
-        item=item, report=report, owner=owner,
-        statuses=[check_status(s) for s in status or []], overdue=overdue,
+        item=item,
+        report=report,
+        owner=owner,
+        statuses=[check_status(s) for s in status or []],
+        overdue=overdue,
         due_within=parse_period(due_within) if due_within else None,
         due_before=_as_of(due_before) if due_before else None,
     )
@@ -675,7 +870,7 @@ class StatusBy(StrEnum):
 
 @app.command(rich_help_panel=REPORTING)
 def status(
-    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    report: ReportOption = None,
     as_of: AsOfOption = None,
     by: Annotated[
         StatusBy, typer.Option("--by", help="item: by report and question; owner: by owner.")
@@ -706,8 +901,10 @@ def status(
 
 @app.command(rich_help_panel=REPORTING)
 def due(
-    within: Annotated[str, typer.Option(help="How far ahead to look (14d, 2w).")] = "14d",
-    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    within: Annotated[
+        str, typer.Option(metavar="PERIOD", help="How far ahead to look (14d, 2w).")
+    ] = "14d",
+    report: ReportOption = None,
     as_of: AsOfOption = None,
     fmt: ListFormatOption = ListFormat.table,
     output: OutputOption = None,
@@ -725,7 +922,7 @@ def due(
 
 @app.command(rich_help_panel=REPORTING)
 def timeline(
-    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    report: ReportOption = None,
     fmt: DataFormatOption = ListDataFormat.table,
 ) -> None:
     """Item and action deadlines by month.
@@ -742,7 +939,7 @@ def export(
     fmt: Annotated[
         PackFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = PackFormat.markdown,
-    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    report: ReportOption = None,
     output: OutputOption = None,
 ) -> None:
     """A publication pack: every item verbatim, its question and judgement, and its actions.
@@ -760,27 +957,34 @@ def export(
 @app.command(rich_help_panel=REPORTING)
 def check(
     as_of: AsOfOption = None,
-    report: Annotated[str | None, typer.Option(help="Only this report (its key).")] = None,
+    report: ReportOption = None,
     fmt: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
     ] = CheckFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
     warn_within: Annotated[
-        str | None, typer.Option(help="Warn about actions due within this period [default: 14d].")
+        str | None,
+        typer.Option(
+            metavar="PERIOD", help="Warn about actions due within this period (default: 14d)."
+        ),
     ] = None,
     stale_after: Annotated[
         str | None,
-        typer.Option(help="Actions not updated, and sign-offs waiting, longer than this "
-                     "[default: 30d]."),
+        typer.Option(
+            metavar="PERIOD",
+            help="Actions not updated, and sign-offs waiting, longer than this (default: 30d).",
+        ),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option(help="Switch a rule off (code or name); repeatable.")
+        list[str] | None,
+        typer.Option(metavar="RULE", help="Switch a rule off (code or name); repeatable."),
     ] = None,
     error: Annotated[
-        list[str] | None, typer.Option(help="Make a rule a failure; repeatable.")
+        list[str] | None, typer.Option(metavar="RULE", help="Make a rule a failure; repeatable.")
     ] = None,
     warning: Annotated[
-        list[str] | None, typer.Option(help="Make a rule a warning only; repeatable.")
+        list[str] | None,
+        typer.Option(metavar="RULE", help="Make a rule a warning only; repeatable."),
     ] = None,
     output: OutputOption = None,
 ) -> None:
@@ -806,8 +1010,14 @@ def check(
         as_of=_as_of(as_of),
         warn_within=parse_period(warn_within or settings["check.warn_within"]),
         stale_after=parse_period(stale_after or settings["check.stale_after"]),
-        severity=severities(settings["check.ignore"], settings["check.error"],
-                            settings["check.warning"], ignore or [], error or [], warning or []),
+        severity=severities(
+            settings["check.ignore"],
+            settings["check.error"],
+            settings["check.warning"],
+            ignore or [],
+            error or [],
+            warning or [],
+        ),
         report=report,
         strict=strict,
     )
@@ -836,13 +1046,25 @@ def config_show(fmt: DataFormatOption = ListDataFormat.table) -> None:
     from .render.base import Column, Listing
 
     settings = _settings()
-    rows = [{"setting": key, "value": value, "source": settings.sources[key]}
-            for key, value in settings.values.items()]
+    rows = [
+        {"setting": key, "value": value, "source": settings.sources[key]}
+        for key, value in settings.values.items()
+    ]
     if state.db is not None:
         rows[0].update(value=str(state.db), source="--db or AFI_DB")
-    _emit(fmt, "listing", Listing("Settings", [Column("setting", "Setting"),
-                                               Column("value", "Value", width=60),
-                                               Column("source", "From", width=60)], rows))
+    _emit(
+        fmt,
+        "listing",
+        Listing(
+            "Settings",
+            [
+                Column("setting", "Setting"),
+                Column("value", "Value", width=60),
+                Column("source", "From", width=60),
+            ],
+            rows,
+        ),
+    )
 
 
 def main() -> None:
