@@ -156,3 +156,22 @@ def test_every_command_help_ends_with_an_example(runner, command):
     result = invoke(runner, command, "--help")
     assert result.exit_code == 0, result.output
     assert "Example: afi " in result.stdout
+
+
+def test_every_sample_imports_into_one_store(runner, tmp_path):
+    from tests.conftest import SAMPLES
+
+    db = tmp_path / "all.json"
+    for path in sorted(SAMPLES.glob("*.txt")):
+        result = invoke(runner, "--db", str(db), "import", str(path))
+        assert result.exit_code == 0, result.output
+    reports = json.loads(invoke(runner, "--db", str(db), "reports", "-f", "json").stdout)
+    assert [(r["key"], r["items"]) for r in reports] == [
+        ("peel-staffordshire-police-cause-of-concern-responding-to-vulnerable-people", 4),
+        ("shropshire-2021-22-effectiveness", 1),
+        ("west-mercia-peel-2017-legitimacy", 2),
+        ("west-mercia-peel-2018-legitimacy", 8),
+    ]
+    status = invoke(runner, "--db", str(db), "status").stdout
+    assert "[cut off in source]" in status  # the Staffordshire recommendation stops at "ca"
+    assert "All reports: 15 items" in status

@@ -48,7 +48,7 @@ def west_mercia():
 
 def test_page_metadata(west_mercia):
     assert (west_mercia.title, west_mercia.force, west_mercia.programme, west_mercia.year) == (
-        "West Mercia PEEL 2018", "West Mercia", "PEEL", "2018")
+        "West Mercia PEEL 2018", "West Mercia Police", "PEEL", "2018")
     assert west_mercia.subject == "Legitimacy"
     assert west_mercia.published == "2019-09-27"  # "Last updated 27/09/2019", day first
     assert west_mercia.judgement == "Requires improvement"

@@ -7,10 +7,12 @@ lists them in the order they are tried. A new format is a new module here.
 from __future__ import annotations
 
 from ..errors import NothingToImport
-from . import pillar
+from . import concern, pillar
 from .base import ParsedItem, ParsedQuestion, ParsedReport
 
-FORMATS = (pillar,)
+# Tried in order; the first that finds items wins. A new format is a new module
+# with looks_like(lines) and parse(lines), added here.
+FORMATS = (pillar, concern)
 
 __all__ = ["FORMATS", "ParsedItem", "ParsedQuestion", "ParsedReport", "parse_text", "read_lines"]
 

@@ -46,7 +46,9 @@ class ParsedReport:
     def default_key(self) -> str:
         from .text import slugify
 
+        # From the page's own title line (and pillar), not from names afi works
+        # out, so the key stays the same when the importer learns more.
         parts = [self.title]
-        if self.force:
-            parts = [self.force, self.programme, self.year, self.subject]
-        return slugify(" ".join(p for p in parts if p)) or "report"
+        if self.subject and self.subject.lower() not in self.title.lower():
+            parts.append(self.subject)
+        return slugify(" ".join(parts)) or "report"

@@ -25,15 +25,17 @@ AFI_CARRIED = re.compile(
 COC_HEADING = re.compile(
     r"^(?:accelerated\s+)?causes? of concern\s*(?::\s*(?P<area>.+))?$", re.IGNORECASE
 )
-COC_LIST = re.compile(r"\b(?:following|these)\b.*\bcauses? of concern\b.*:$", re.IGNORECASE)
+COC_LIST = re.compile(r"\bcauses? of concern\b.*:$", re.IGNORECASE)
 RECS_HEADING = re.compile(r"^recommendations?\s*:?$", re.IGNORECASE)
 REC_QUOTED = re.compile(r"\bwe recommended that\b(?P<addressee>.*?)\bshould\b.*:$", re.IGNORECASE)
 REC_LEADIN = re.compile(
-    r"^(?P<before>.*?)\b(?P<addressee>the force|the service|the constabulary|all forces|"
-    r"chief constables|chief fire officers|[A-Z][\w&’' -]*?(?:Police|Constabulary|Service))"
+    r"^(?P<before>.*?)\b(?P<addressee>(?i:the force|the service|the constabulary|all forces|"
+    r"all chief constables|chief constables|all chief fire officers|chief fire officers)|"
+    r"[A-Z][\w&’' -]*?(?:Police|Constabulary|Service))"
     r"\s+(?:should|must)\b.*:$",
 )
 REC_NUMBERED = re.compile(r"^Recommendation\s+(?P<n>\d+)\s*:\s*(?P<text>.+)$", re.IGNORECASE)
+REC_ALONE = re.compile(r"^Recommendation\s+(?P<n>\d+)\s*:?$", re.IGNORECASE)
 SHOULD_SENTENCE = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
 ORIGIN = re.compile(r"\bIn (?:our|the) (?P<origin>.+?(?:report|inspection))\b", re.IGNORECASE)
 
@@ -266,6 +268,18 @@ class BlockReader:
             )
         )
 
+    def scan(self, start: int, end: int, question: str | None) -> None:
+        """Read every block that opens between `start` and `end`."""
+        i = start
+        while i < end:
+            i = max(self.scan_line(i, question), i + 1)
+
+    def _is_lead_in(self, index: int) -> bool:
+        if index >= len(self.lines):
+            return False
+        text = normalise(self.lines[index])
+        return text.endswith(":") and not strip_bullet(self.lines[index])[0]
+
     def scan_line(self, i: int, question: str | None) -> int:
         """Look at line `i`; if it opens a block, read it. Returns where to go on."""
         text = normalise(self.lines[i])
@@ -276,6 +290,15 @@ class BlockReader:
         if REC_NUMBERED.match(text):
             self.numbered_recommendation(text, question)
             return i + 1
+        if RECS_HEADING.match(text) or REC_ALONE.match(text):
+            nxt = self._next_nonblank(i + 1)
+            if self._is_lead_in(nxt):
+                return nxt
+            if REC_ALONE.match(text) and nxt < len(self.lines):
+                self.numbered_recommendation(f"{text.rstrip(':')}: {normalise(self.lines[nxt])}",
+                                             question)
+                return nxt + 1
+            return self.recommendations(text, i + 1, question)
         if not text.endswith(":") and not AFI_CARRIED.search(text):
             return i + 1
         nxt = self._next_nonblank(i + 1)
@@ -293,5 +316,9 @@ class BlockReader:
         if REC_QUOTED.search(text) and bullet_follows:
             return self.quoted_recommendation(text, nxt, question)
         if REC_LEADIN.match(text) or RECS_HEADING.match(text) or "recommendation" in text.lower():
+            if self._is_lead_in(nxt):
+                # "Recommendations" / "... had two accompanying recommendations:" then
+                # "Within three months, the force should:": the second line leads the bullets.
+                return nxt
             return self.recommendations(text, i + 1, question)
         return i + 1
