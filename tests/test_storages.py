@@ -33,8 +33,25 @@ def test_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path):
     path = tmp_path / "s.json"
     storage = AtomicJSONStorage(path)
     storage.write({"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "é [b]"}}})
-    assert storage.read() == {"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "é [b]"}}}
+    data = storage.read()
+    assert data["items"] == {"1": {"text": "é [b]"}}
+    assert data["meta"]["1"]["schema"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_a_file_afi_wrote_is_trusted_and_any_edit_is_not(tmp_path: Path):
+    """The digest lets afi skip re-validating its own writes, never a hand edit."""
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "abc"}}})
+    storage.read()
+    assert storage.trusted
+    path.write_bytes(path.read_bytes().replace(b'"abc"', b'"abd"'))
+    assert storage.read()["items"]["1"]["text"] == "abd"
+    assert not storage.trusted
+    path.write_bytes(path.read_bytes().replace(b'"text":"abd"', b'"text":"abd","text":"x"'))
+    with pytest.raises(StoreCorrupt, match='duplicate key "text"'):
+        storage.read()
 
 
 @pytest.mark.parametrize("failing", ["replace", "fsync"])

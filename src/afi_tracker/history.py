@@ -49,7 +49,7 @@ def describe(entry: Record) -> list[str]:
         field, old, new = change["field"], change.get("old"), change.get("new")
         if field in _QUIET:
             continue
-        added = _added(old, new)
+        added = change["added"] if "added" in change else _added(old, new)
         if added is not None and field in ("notes", "evidence"):
             for extra in added:
                 text = extra.get("text") or extra.get("ref") if isinstance(extra, dict) else extra

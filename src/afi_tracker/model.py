@@ -11,7 +11,7 @@ from typing import Any, Final
 
 Record = dict[str, Any]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 JUDGEMENTS: Final = (
     "Outstanding",

@@ -68,19 +68,53 @@ _RESTORE_HINT = "fix it by hand or restore it from version control; afi will not
 
 
 def dump_store(data: dict[str, Any]) -> bytes:
-    """One record per line: readable in a diff, and fast (json's C encoder, no indent)."""
-    lines = ["{"]
-    tables = list(data.items())
+    """One record per line: readable in a diff, and fast (json's C encoder, no indent).
+
+    The meta table comes first and carries a digest of everything after it, so
+    a file afi wrote can be trusted on the next read without the slow strict
+    parse and validation; a hand-edited file fails the digest and gets both.
+    """
+    body_lines = []
+    tables = [(name, docs) for name, docs in data.items() if name != "meta"]
     for t_index, (name, docs) in enumerate(tables):
-        lines.append(f"{json.dumps(name)}:{{")
+        body_lines.append(f"{json.dumps(name)}:{{")
         rows = list(docs.items())
         for d_index, (doc_id, doc) in enumerate(rows):
             comma = "," if d_index < len(rows) - 1 else ""
-            body = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-            lines.append(f"{json.dumps(str(doc_id))}:{body}{comma}")
-        lines.append("}," if t_index < len(tables) - 1 else "}")
-    lines.append("}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+            body_lines.append(f'"{doc_id}":{_ENCODE(doc)}{comma}')
+        body_lines.append("}," if t_index < len(tables) - 1 else "}")
+    body = ("\n".join(body_lines) + "\n}\n").encode("utf-8")
+    meta = dict(data.get("meta", {}).get("1", {}), digest=_digest(body))
+    head = "{\n" + '"meta":{\n"1":' + json.dumps(meta, ensure_ascii=False,
+                                                 separators=(",", ":"), allow_nan=False)
+    return (head + "\n}" + ("," if tables else "") + "\n").encode("utf-8") + body
+
+
+_META_END = b"\n},\n"
+# One encoder for every record: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _digest(body: bytes) -> str:
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def read_store_bytes(raw: bytes, path: Path | str) -> tuple[Any, bool]:
+    """(data, trusted): trusted when the file is exactly as afi last wrote it."""
+    head_end = raw.find(_META_END, 0, 4096)
+    if head_end > 0 and raw.startswith(b'{\n"meta":'):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            meta = data.get("meta", {}).get("1") if isinstance(data.get("meta"), dict) else None
+            body = raw[head_end + len(_META_END):]
+            if isinstance(meta, dict) and meta.get("digest") == _digest(body):
+                return data, True
+    return parse_store_bytes(raw, path), False
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -135,6 +169,7 @@ class AtomicJSONStorage(Storage):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        self.trusted = False  # the last read found the file exactly as afi wrote it
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
@@ -145,7 +180,7 @@ class AtomicJSONStorage(Storage):
             raise StoreCorrupt(f"store {self.path} is a folder, not a file") from None
         except OSError as exc:
             raise StoreCorrupt(f"cannot read store {self.path}: {exc.strerror or exc}") from None
-        data: dict[str, dict[str, Any]] | None = parse_store_bytes(raw, self.path)
+        data, self.trusted = read_store_bytes(raw, self.path)
         if data is None:
             # TinyDB reads None as "no store yet"; a file holding `null` is damage.
             raise StoreCorrupt(
@@ -156,6 +191,23 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write(self.path, dump_store(data))
+
+    def backup(self, suffix: str) -> Path:
+        """Keep a byte-for-byte copy of the file as it is now, beside it."""
+        target = self.path.with_name(self.path.name + suffix)
+        atomic_write(target, self.path.read_bytes())
+        return target
+
+    def remove_stale_temps(self) -> None:
+        """Delete temporary files a killed writer left behind.
+
+        Called only under the store's lock: no live writer has a temp file then.
+        """
+        for leftover in self.path.parent.glob(f".{self.path.name}.*{TEMP_SUFFIX}"):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
 
     def close(self) -> None:
         pass

@@ -44,9 +44,17 @@ def undo_last(tx: Transaction) -> Undone:
         elif entry["op"] == "delete":
             tx.restore(table, doc, entry["before"])
         elif entry["op"] == "update" and current is not None:
-            tx.update(table, current, **{c["field"]: c["old"] for c in entry["changes"]})
+            tx.update(table, current, **{c["field"]: _before(current, c)
+                                         for c in entry["changes"]})
     tx.note_undo(txn)
     first = entries[0]
     records = list(dict.fromkeys(e["record"] for e in entries))
     reverted = [line for e in tx.pending for line in describe(e)]
     return Undone(txn, first["command"], first["by"], first["at"], records, reverted)
+
+
+def _before(current: Record, change: Record) -> object:
+    if "added" in change:
+        value = current.get(change["field"]) or []
+        return value[: len(value) - len(change["added"])]
+    return change["old"]

@@ -46,6 +46,8 @@ def problems(data: Any, limit: int = 50) -> list[str]:
         schema = meta["1"].get("schema")
         if not isinstance(schema, int) or isinstance(schema, bool):
             found.append('meta.schema is missing or not a whole number')
+        elif schema < 1:
+            found.append(f"meta.schema {schema} is not a schema version")
         elif schema > SCHEMA_VERSION:
             found.append(
                 f"schema version {schema} is newer than this afi understands ({SCHEMA_VERSION});"
