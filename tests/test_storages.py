@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -40,18 +41,41 @@ def test_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path):
 
 
 def test_a_file_afi_wrote_is_trusted_and_any_edit_is_not(tmp_path: Path):
-    """The digest lets afi skip re-validating its own writes, never a hand edit."""
+    """Per-table CRCs let afi skip re-validating its own writes, never a hand edit."""
     path = tmp_path / "s.json"
     storage = AtomicJSONStorage(path)
-    storage.write({"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "abc"}}})
-    storage.read()
-    assert storage.trusted
+    storage.write({"meta": {"1": {"schema": 2}}, "items": {"1": {"text": "abc"}},
+                   "history": {}})
+    sections = storage.sections()
+    assert sections is not None and sections.intact()
+    assert sections.table("items") == {"1": {"text": "abc"}}
+    assert sections.table("history") == {}
     path.write_bytes(path.read_bytes().replace(b'"abc"', b'"abd"'))
+    edited = storage.sections()
+    assert edited is not None and not edited.intact() and edited.table("items") is None
     assert storage.read()["items"]["1"]["text"] == "abd"
-    assert not storage.trusted
     path.write_bytes(path.read_bytes().replace(b'"text":"abd"', b'"text":"abd","text":"x"'))
     with pytest.raises(StoreCorrupt, match='duplicate key "text"'):
         storage.read()
+    path.write_text(json.dumps({"meta": {"1": {"schema": 2}}}, indent=2))
+    assert storage.sections() is None  # reformatted by an editor: not afi's layout
+
+
+def test_write_changes_copies_untouched_tables_and_appends_history(tmp_path: Path):
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write({"meta": {"1": {"schema": 2}}, "reports": {"1": {"key": "r"}},
+                   "items": {"1": {"text": "a"}}, "history": {"1": {"n": 1}}})
+    before = storage.sections()
+    storage.write_changes({"schema": 2}, {"items": {"1": {"text": "b"}}},
+                          {2: {"n": 2}, 3: {"n": 3}}, before)
+    after = storage.sections()
+    assert after is not None and after.intact()
+    assert after.table("reports") == {"1": {"key": "r"}}
+    assert after.table("items") == {"1": {"text": "b"}}
+    assert after.table("history") == {"1": {"n": 1}, "2": {"n": 2}, "3": {"n": 3}}
+    assert json.loads(path.read_text()) == {"meta": {"1": after.meta}, **{
+        n: after.table(n) for n in ("reports", "items", "history")}}
 
 
 @pytest.mark.parametrize("failing", ["replace", "fsync"])

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import InvalidValue, StoreCorrupt, StoreError
 from .model import ACTION_OPEN, ITEM_CLOSED, Record
-from .store import Snapshot, Store
+from .store import Snapshot, Store  # noqa: F401 - Snapshot in evaluate's signature
 from .validate import problems
 
 
@@ -123,16 +123,19 @@ class CheckUnreadable(StoreCorrupt):
 
 def run(store: Store, options: Options) -> CheckResult:
     try:
-        data = store.read_raw()
-    except StoreError as exc:
-        raise CheckUnreadable(exc.message, exc.hint) from None
-    found = problems(data)
-    if found:
+        snap = store.load()
+    except StoreCorrupt:
+        # Parses but does not validate (AFI100, a finding), or does not parse (exit 2).
+        try:
+            data = store.read_raw()
+        except StoreError as exc:
+            raise CheckUnreadable(exc.message, exc.hint) from None
         findings = [Finding("AFI100", "store-invalid", "error", None, None, "store",
-                            f"store {store.label}: {p}") for p in found]
+                            f"store {store.label}: {p}") for p in problems(data)]
         findings = [f for f in findings if options.grade("AFI100")]
         return CheckResult(options.as_of.isoformat(), store.label, options.strict, findings, {})
-    snap = Snapshot(data)
+    except StoreError as exc:
+        raise CheckUnreadable(exc.message, exc.hint) from None
     if options.report is not None:
         snap.report(options.report)
     return evaluate(snap, options, store.label)

@@ -881,10 +881,17 @@ def status(
     by: Annotated[
         StatusBy, typer.Option("--by", help="item: by report and question; owner: by owner.")
     ] = StatusBy.item,
+    details: Annotated[
+        bool,
+        typer.Option("--details", help="List every item even when there are hundreds."),
+    ] = False,
     fmt: ListFormatOption = ListFormat.table,
     output: OutputOption = None,
 ) -> None:
     """Progress against each report: questions, items, actions done, overdue, RAG.
+
+    With hundreds of items across several reports, the table shows one line per
+    report; --report KEY or --details lists the items.
 
     RAG rules are in docs/status.md. --as-of reproduces a past report exactly.
 
@@ -902,7 +909,9 @@ def status(
     from .progress import compute
 
     amber = _settings()["rag.amber_days"]
-    _emit(fmt, "status", compute(snap, _as_of(as_of), report, amber_days=amber), output)
+    view = compute(snap, _as_of(as_of), report, amber_days=amber)
+    view.details = details
+    _emit(fmt, "status", view, output)
 
 
 @app.command(rich_help_panel=REPORTING)

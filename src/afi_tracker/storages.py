@@ -35,6 +35,16 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _Joined:
+    """Old history bytes and the new entries, written one after the other uncopied."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+
 def parse_store_bytes(raw: bytes, path: Path | str) -> Any:
     """Parse strictly: a store that needs guessing to read is reported, not read."""
     where = str(path)
@@ -67,57 +77,152 @@ def parse_store_bytes(raw: bytes, path: Path | str) -> Any:
 _RESTORE_HINT = "fix it by hand or restore it from version control; afi will not overwrite it"
 
 
-def dump_store(data: dict[str, Any]) -> bytes:
-    """One record per line: readable in a diff, and fast (json's C encoder, no indent).
+TABLE_ORDER = ("reports", "items", "actions", "history")
 
-    The meta table comes first and carries a digest of everything after it, so
-    a file afi wrote can be trusted on the next read without the slow strict
-    parse and validation; a hand-edited file fails the digest and gets both.
+
+def _encode(doc: Any) -> bytes:
+    import orjson
+
+    encoded: bytes = orjson.dumps(doc)
+    return encoded
+
+
+def _content(docs: dict[Any, Any]) -> bytes:
+    """A table's records, one per line, separated by commas: `"1":{...},\n"2":{...}`."""
+    return b",\n".join(b'"%s":%s' % (str(doc_id).encode(), _encode(doc))
+                       for doc_id, doc in docs.items())
+
+
+def _assemble(meta: dict[str, Any], contents: dict[str, Any], crcs: dict[str, int]) -> list[Any]:
+    """The file as chunks: the meta line first (with each table's CRC), then each table.
+
+    One record per line keeps a change a small diff in git; the CRCs let the next
+    read trust each table afi wrote without re-validating it, and skip tables a
+    command does not need (history, above all).
     """
-    body_lines = []
-    tables = [(name, docs) for name, docs in data.items() if name != "meta"]
-    for t_index, (name, docs) in enumerate(tables):
-        body_lines.append(f"{json.dumps(name)}:{{")
-        rows = list(docs.items())
-        for d_index, (doc_id, doc) in enumerate(rows):
-            comma = "," if d_index < len(rows) - 1 else ""
-            body_lines.append(f'"{doc_id}":{_ENCODE(doc)}{comma}')
-        body_lines.append("}," if t_index < len(tables) - 1 else "}")
-    body = ("\n".join(body_lines) + "\n}\n").encode("utf-8")
-    meta = dict(data.get("meta", {}).get("1", {}), digest=_digest(body))
-    head = "{\n" + '"meta":{\n"1":' + json.dumps(meta, ensure_ascii=False,
-                                                 separators=(",", ":"), allow_nan=False)
-    return (head + "\n}" + ("," if tables else "") + "\n").encode("utf-8") + body
+    names = [n for n in TABLE_ORDER if n in contents] + sorted(
+        n for n in contents if n not in TABLE_ORDER)
+    # Lengths let a reader find each table without scanning (or paging in) the others.
+    meta = dict(meta, crc={name: crcs[name] for name in names},
+                len={name: len(contents[name]) for name in names})
+    meta.pop("digest", None)  # the whole-file digest of an earlier format
+    chunks: list[Any] = [b'{\n"meta":{\n"1":', _encode(meta), b"\n}"]
+    for name in names:
+        body = contents[name]
+        chunks += [b',\n"', name.encode(), b'":{\n', body, b"\n}" if len(body) else b"}"]
+    chunks.append(b"\n}\n")
+    return chunks
 
 
-_META_END = b"\n},\n"
-# One encoder for every record: json.dumps with options builds a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+def dump_store(data: dict[str, Any]) -> bytes:
+    import zlib
+
+    contents = {name: _content(docs) for name, docs in data.items() if name != "meta"}
+    crcs = {name: zlib.crc32(body) for name, body in contents.items()}
+    return b"".join(_assemble(data.get("meta", {}).get("1", {}), contents, crcs))
 
 
-def _digest(body: bytes) -> str:
-    import hashlib
+class Sections:
+    """A store file afi wrote, read table by table.
 
-    return "sha256:" + hashlib.sha256(body).hexdigest()
+    Each table is parsed only when asked for, after its CRC is checked; a file
+    not laid out as afi writes it is not a Sections, and a table whose CRC does
+    not match reads as None: the caller then falls back to the strict parse.
+    """
 
+    def __init__(self, buf: Any, meta: dict[str, Any], spans: dict[str, tuple[int, int]]):
+        self.buf = buf
+        self.meta = meta
+        self.spans = spans  # table -> (start, end) of its content bytes
 
-def read_store_bytes(raw: bytes, path: Path | str) -> tuple[Any, bool]:
-    """(data, trusted): trusted when the file is exactly as afi last wrote it."""
-    head_end = raw.find(_META_END, 0, 4096)
-    if head_end > 0 and raw.startswith(b'{\n"meta":'):
+    @classmethod
+    def locate(cls, buf: Any) -> Sections | None:
+        prefix = b'{\n"meta":{\n"1":'
+        if buf[: len(prefix)] != prefix:
+            return None
+        meta_end = buf.find(b"\n}", len(prefix))
+        if meta_end < 0:
+            return None
         try:
-            data = json.loads(raw)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            meta = data.get("meta", {}).get("1") if isinstance(data.get("meta"), dict) else None
-            body = raw[head_end + len(_META_END):]
-            if isinstance(meta, dict) and meta.get("digest") == _digest(body):
-                return data, True
-    return parse_store_bytes(raw, path), False
+            meta = parse_store_bytes(bytes(buf[len(prefix):meta_end]), "meta")
+        except StoreCorrupt:
+            return None
+        crcs = meta.get("crc") if isinstance(meta, dict) else None
+        if not isinstance(crcs, dict):
+            return None
+        spans: dict[str, tuple[int, int]] = {}
+        cursor = meta_end + 2
+        for name in crcs:
+            header = b',\n"' + name.encode() + b'":{\n'
+            if buf[cursor:cursor + len(header)] != header:
+                return None
+            start = cursor + len(header)
+            size = meta.get("len", {}).get(name) if isinstance(meta.get("len"), dict) else None
+            if isinstance(size, int) and size >= 0:
+                end = start + size
+                close = b"\n}" if size else b"}"
+                if buf[end:end + len(close)] != close:
+                    return None
+                spans[name] = (start, end)
+                cursor = end + len(close)
+                continue
+            if buf[start:start + 1] == b"}":
+                spans[name] = (start, start)
+                cursor = start + 1
+                continue
+            # Records never hold a raw newline, so the first "\n}" followed by ","
+            # or a newline closes the table.
+            end = start
+            while True:
+                end = buf.find(b"\n}", end)
+                if end < 0:
+                    return None
+                if buf[end + 2:end + 3] in (b",", b"\n"):
+                    break
+                end += 2
+            spans[name] = (start, end)
+            cursor = end + 2
+        if bytes(buf[cursor:]) != b"\n}\n":
+            return None
+        return cls(buf, meta, spans)
+
+    def content(self, name: str) -> Any:
+        start, end = self.spans[name]
+        return memoryview(self.buf)[start:end]
+
+    def intact(self) -> bool:
+        """Every table's CRC matches: nothing was edited since afi wrote the file."""
+        import zlib
+
+        return all(zlib.crc32(self.content(n)) == self.meta["crc"][n] for n in self.spans)
+
+    def table(self, name: str) -> dict[str, Any] | None:
+        """The table's records, or None if its CRC shows it was edited."""
+        import gc
+        import zlib
+
+        import orjson
+
+        if name not in self.spans:
+            return {}
+        start, end = self.spans[name]
+        if zlib.crc32(self.content(name)) != self.meta["crc"][name]:
+            return None
+        if start == end:
+            return {}
+        # The braces around the content make it one JSON object: parse it in
+        # place. Pausing the cyclic GC halves the time for a large table.
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            table: dict[str, Any] = orjson.loads(memoryview(self.buf)[start - 2:end + 2])
+        finally:
+            if gc_was_on:
+                gc.enable()
+        return table
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes | list[Any]) -> None:
     """Replace `path` with `payload` so that no reader or crash sees a partial file."""
     folder = path.parent
     try:
@@ -130,7 +235,8 @@ def atomic_write(path: Path, payload: bytes) -> None:
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for chunk in [payload] if isinstance(payload, bytes) else payload:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
@@ -165,22 +271,46 @@ def _fsync_folder(folder: Path) -> None:
 
 
 class AtomicJSONStorage(Storage):
-    """A TinyDB storage over one JSON file, read strictly and written atomically."""
+    """A TinyDB storage over one JSON file, read strictly and written atomically.
+
+    Besides TinyDB's read() and write(), it offers sections(): lazy, checked,
+    table-by-table access to a file afi wrote; and write_changes(): a write that
+    copies untouched tables as bytes and appends to the history.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.trusted = False  # the last read found the file exactly as afi wrote it
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    def _bytes(self) -> Any:
+        import mmap
+
         try:
-            raw = self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                if os.fstat(handle.fileno()).st_size == 0:
+                    return b""
+                # Mapped, not read: pages of tables a command skips are never touched.
+                return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except FileNotFoundError:
             return None
         except IsADirectoryError:
             raise StoreCorrupt(f"store {self.path} is a folder, not a file") from None
         except OSError as exc:
             raise StoreCorrupt(f"cannot read store {self.path}: {exc.strerror or exc}") from None
-        data, self.trusted = read_store_bytes(raw, self.path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def sections(self) -> Sections | None:
+        buf = self._bytes()
+        if buf is None or not len(buf):
+            return None
+        return Sections.locate(buf)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        buf = self._bytes()
+        if buf is None:
+            return None
+        data: dict[str, dict[str, Any]] | None = parse_store_bytes(bytes(buf), self.path)
         if data is None:
             # TinyDB reads None as "no store yet"; a file holding `null` is damage.
             raise StoreCorrupt(
@@ -191,6 +321,31 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write(self.path, dump_store(data))
+
+    def write_changes(self, meta: dict[str, Any], tables: dict[str, dict[Any, Any]],
+                      history: dict[int, Any], source: Sections) -> None:
+        """Write `tables` anew, copy the others from `source`, append `history`."""
+        import zlib
+
+        contents: dict[str, Any] = {}
+        crcs: dict[str, int] = {}
+        for name in list(source.spans) + [n for n in tables if n not in source.spans]:
+            if name in tables:
+                contents[name] = _content(tables[name])
+                crcs[name] = zlib.crc32(contents[name])
+            else:
+                contents[name] = source.content(name)
+                crcs[name] = source.meta["crc"][name]
+        if history:
+            old = contents.get("history", b"")
+            added = _content(history)
+            joint = (b",\n" if len(old) else b"") + added
+            contents["history"] = joint if not len(old) else _Joined(old, joint)
+            crcs["history"] = zlib.crc32(joint, crcs.get("history", 0))
+        chunks: list[Any] = []
+        for chunk in _assemble(meta, contents, crcs):
+            chunks.extend(chunk.parts if isinstance(chunk, _Joined) else [chunk])
+        atomic_write(self.path, chunks)
 
     def backup(self, suffix: str) -> Path:
         """Keep a byte-for-byte copy of the file as it is now, beside it."""

@@ -11,7 +11,7 @@ interleave, and could not be undone as one unit.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from tinydb.storages import MemoryStorage, Storage
 
 from .errors import NotFound, StoreCorrupt, StoreLocked, StoreMissing, StoreWriteFailed
 from .model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for
-from .storages import AtomicJSONStorage
+from .storages import AtomicJSONStorage, Sections
 from .validate import TABLES, problems
 
 DEFAULT_PATH = "tracker.json"
@@ -58,15 +58,54 @@ def field_change(field: str, old: Any, new: Any) -> Record:
     return {"field": field, "old": old, "new": new}
 
 
+class _Tables(dict[str, dict[int, Record]]):
+    """Tables keyed by whole-number id, each converted (and, from a file afi
+    wrote, parsed) only when first used: most commands never touch the history."""
+
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        super().__init__()
+        self._data = data
+
+    def __missing__(self, name: str) -> dict[int, Record]:
+        table = {int(doc_id): doc for doc_id, doc in self._data.get(name, {}).items()}
+        self[name] = table
+        return table
+
+
+class LazyData(dict[str, Any]):
+    """A store's tables read from a Sections file on first use, CRC checked."""
+
+    def __init__(self, sections: Sections,
+                 fallback: Callable[[], dict[str, Any] | None]) -> None:
+        super().__init__(meta={"1": sections.meta})
+        self.sections = sections
+        self._fallback = fallback
+
+    def __missing__(self, name: str) -> Any:
+        table = self.sections.table(name)
+        if table is None:
+            # Edited since afi wrote it: read the whole file strictly instead.
+            full = self._fallback() or {}
+            for key, value in full.items():
+                if key != "meta":
+                    self[key] = value
+            return full.get(name, {})
+        self[name] = table
+        return table
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name in self or name in self.sections.spans:
+            return self[name]
+        return default
+
+
 class Snapshot:
     """The whole store as read at one moment; lookups by handle and key."""
 
     def __init__(self, data: dict[str, dict[str, Any]]) -> None:
         self.meta: Record = data["meta"]["1"]
-        self.tables: dict[str, dict[int, Record]] = {
-            name: {int(doc_id): doc for doc_id, doc in data.get(name, {}).items()}
-            for name in TABLES[1:]
-        }
+        self.tables: dict[str, dict[int, Record]] = _Tables(data)
+        self._by_report: dict[str, list[Record]] | None = None
 
     @property
     def reports(self) -> list[Record]:
@@ -107,7 +146,13 @@ class Snapshot:
         return self._by_handle("actions", handle, "action", "run `afi list` to see actions")[1]
 
     def items_of(self, report_key: str) -> list[Record]:
-        return [i for i in self.tables["items"].values() if i["report"] == report_key]
+        # One pass indexes every report: a scan per report is quadratic in a
+        # store of hundreds of reports. Transactions drop the index on change.
+        if self._by_report is None:
+            self._by_report = {}
+            for item in self.tables["items"].values():
+                self._by_report.setdefault(item["report"], []).append(item)
+        return list(self._by_report.get(report_key, []))
 
     def actions_by_item(self) -> dict[str, list[Record]]:
         grouped: dict[str, list[Record]] = {}
@@ -126,6 +171,7 @@ class Transaction(Snapshot):
         self.by = by
         self.at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self._entries: list[Record] = []
+        self.dirty: set[str] = set()
 
     @property
     def changed(self) -> bool:
@@ -148,6 +194,8 @@ class Transaction(Snapshot):
         if table in HANDLE_PREFIX:
             record = dict(record, id=handle_for(table, doc_id))
         self.tables[table][doc_id] = record
+        self.dirty.add(table)
+        self._by_report = None
         self._log(table, doc_id, record, "create", after=record)
         return record
 
@@ -163,17 +211,23 @@ class Transaction(Snapshot):
             return old
         new = dict(old, **changes)
         self.tables[table][doc_id] = new
+        self.dirty.add(table)
+        self._by_report = None
         self._log(table, doc_id, new, "update", changes=diff)
         return new
 
     def delete(self, table: str, record: Record) -> None:
         doc_id = self._doc_id(table, record)
         old = self.tables[table].pop(doc_id)
+        self.dirty.add(table)
+        self._by_report = None
         self._log(table, doc_id, old, "delete", before=old)
 
     def restore(self, table: str, doc_id: int, record: Record) -> None:
         """Put back a deleted record under its old id (used by undo)."""
         self.tables[table][doc_id] = record
+        self.dirty.add(table)
+        self._by_report = None
         self._log(table, doc_id, record, "create", after=record)
 
     def _doc_id(self, table: str, record: Record) -> int:
@@ -206,15 +260,26 @@ class Transaction(Snapshot):
         for entry in self._entries:
             entry["undoes"] = txn
 
-    def to_data(self) -> dict[str, dict[str, Any]]:
-        history = self.tables["history"]
-        for entry in self._entries:
-            history[max(history, default=0) + 1] = entry
+    def new_history(self) -> dict[int, Record]:
+        """This command's history entries under their ids; advances the counters."""
+        nxt = self.meta["next"].get("history")
+        if nxt is None:  # stores written before the counter was kept
+            nxt = max(self.tables["history"], default=0) + 1
+        entries = {nxt + n: entry for n, entry in enumerate(self._entries)}
+        self.meta["next"]["history"] = nxt + len(entries)
         self.meta["next_txn"] = int(self.meta.get("next_txn", 1)) + 1
+        return entries
+
+    def to_data(self) -> dict[str, dict[str, Any]]:
+        self.tables["history"].update(self.new_history())
         data: dict[str, dict[str, Any]] = {"meta": {"1": self.meta}}
         for name in TABLES[1:]:
             data[name] = {str(doc_id): doc for doc_id, doc in sorted(self.tables[name].items())}
         return data
+
+    def changed_tables(self) -> dict[str, dict[str, Any]]:
+        return {name: {str(doc_id): doc for doc_id, doc in sorted(self.tables[name].items())}
+                for name in self.dirty if name != "history"}
 
 
 class Store:
@@ -257,12 +322,35 @@ class Store:
             )
         return data
 
-    def _read(self) -> dict[str, dict[str, Any]] | None:
+    def _sections(self, *, whole: bool) -> Sections | None:
+        """The file as afi wrote it, or None (an older, edited or damaged file).
+
+        With `whole`, every table's CRC must match (a write copies tables as
+        bytes, so it must not copy an edited one); otherwise each table is
+        checked as it is parsed.
+        """
+        if not hasattr(self.storage, "sections"):
+            return None
+        sections: Sections | None = self.storage.sections()
+        if sections is None or not isinstance(sections.meta.get("schema"), int) \
+                or sections.meta["schema"] != SCHEMA_VERSION:
+            return None
+        if whole and not sections.intact():
+            return None
+        return sections
+
+    def _read(self, *, whole: bool = False) -> dict[str, dict[str, Any]] | None:
+        sections = self._sections(whole=whole)
+        if sections is not None:
+            # A file exactly as afi wrote it needs no re-validation.
+            return LazyData(sections, self._strict)
+        return self._strict()
+
+    def _strict(self) -> dict[str, dict[str, Any]] | None:
         data = self.storage.read()
         if data is None:
             return None
-        # A file whose digest shows afi wrote it as it is needs no re-validation.
-        found = [] if getattr(self.storage, "trusted", False) else problems(data)
+        found = problems(data)
         if found:
             more = f" (and {len(found) - 1} more problems)" if len(found) > 1 else ""
             raise StoreCorrupt(
@@ -293,7 +381,7 @@ class Store:
         If the caller raises, nothing is written; with dry_run, nothing ever is.
         """
         with (nullcontext() if dry_run else self._lock or nullcontext()):
-            data = self._read()
+            data = self._read(whole=True)
             if data is None:
                 if not create:
                     raise StoreMissing(
@@ -307,7 +395,11 @@ class Store:
             yield tx
             if tx.changed and not dry_run:
                 self._keep_old_schema_copy()
-                self.storage.write(tx.to_data())
+                if isinstance(data, LazyData):
+                    self.storage.write_changes(  # type: ignore[attr-defined]
+                        tx.meta, tx.changed_tables(), tx.new_history(), data.sections)
+                else:
+                    self.storage.write(tx.to_data())
 
     def _keep_old_schema_copy(self) -> None:
         old = self._migrated_from

@@ -12,7 +12,10 @@ WIDTH = 140
 
 def _picture(renderable: Any, title: str) -> str:
     from rich.console import Console
+    from rich.text import Text
 
+    if isinstance(renderable, str):
+        renderable = Text(renderable)
     console = Console(record=True, width=WIDTH, file=io.StringIO(), force_terminal=True,
                       color_system="truecolor")
     console.print(renderable)

@@ -13,8 +13,8 @@ from rich.text import Text
 
 from ..check import CheckResult, Finding
 from ..progress import StatusView
-from ..safetext import for_terminal, shorten
-from .base import KIND_LABEL, Detail, Listing, bar, display, summary_line
+from ..safetext import for_terminal, one_line, shorten
+from .base import KIND_LABEL, Column, Detail, Listing, bar, display, summary_line
 
 JUDGEMENT_STYLE = {
     "Outstanding": "bold green",
@@ -30,9 +30,14 @@ def plain(value: object, width: int | None = None) -> Text:
     return Text(shorten(text, width) if width else for_terminal(text))
 
 
-def listing(view: Listing) -> RenderableType:
+LARGE = 300  # rows; above this a plain table is drawn, as Rich takes ~3 ms a row
+
+
+def listing(view: Listing) -> RenderableType | str:
     if not view.rows:
         return Text(view.empty, style="dim")
+    if len(view.rows) > LARGE:
+        return plain_listing(view)
     table = Table(title=plain(view.title) if view.title else None, title_justify="left")
     cells = [[plain(row.get(col.key), col.width) for col in view.columns] for row in view.rows]
     for index, col in enumerate(view.columns):
@@ -77,7 +82,9 @@ def rag_text(rag: str) -> Text:
     return Text(rag.upper(), style=RAG_STYLE.get(rag, ""))
 
 
-def status(view: StatusView) -> RenderableType:
+def status(view: StatusView) -> RenderableType | str:
+    if len(view.reports) > 1 and view.totals.items_total > LARGE and not view.details:
+        return status_summary(view)
     parts: list[RenderableType] = []
     for report in view.reports:
         head = Text()
@@ -129,7 +136,6 @@ def status(view: StatusView) -> RenderableType:
 
 def import_outcome(outcome: object) -> RenderableType:
     from ..importing import ImportOutcome
-    from .base import Column
 
     assert isinstance(outcome, ImportOutcome)
     state = {i["id"]: "new" for i in outcome.new}
@@ -152,28 +158,67 @@ def import_outcome(outcome: object) -> RenderableType:
     return table
 
 
-def check(result: CheckResult) -> RenderableType:
-    parts: list[RenderableType] = []
+def check(result: CheckResult) -> str:
+    """Plain lines, one per finding, like a linter: quick with tens of thousands."""
+    lines: list[str] = []
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
         groups.setdefault(finding.report or "store", []).append(finding)
     for report in sorted(groups):
-        parts.append(Text(for_terminal(report), style="bold"))
+        lines.append(for_terminal(report))
         for f in sorted(groups[report], key=lambda f: (f.severity != "error", f.code, f.id)):
-            line = Text("  ")
-            if f.severity == "error":
-                line.append("✗ FAIL ", style="bold red")
-            else:
-                line.append("! WARN ", style="bold yellow")
-            line.append(f"{f.code} {f.name}  ", style="dim")
-            line.append(for_terminal(f.message))
-            parts.append(line)
+            mark = "✗ FAIL" if f.severity == "error" else "! WARN"
+            lines.append(f"  {mark} {f.code} {f.name}  {one_line(f.message)}")
     failures, warnings = len(result.failures), len(result.warnings)
-    verdict = Text()
-    verdict.append("check passed" if result.ok else "check failed",
-                   style="bold green" if result.ok else "bold red")
-    verdict.append(f": {failures} failure{'s' * (failures != 1)}, "
-                   f"{warnings} warning{'s' * (warnings != 1)}"
-                   f"{' (strict: warnings fail)' if result.strict else ''}, as of {result.as_of}")
-    parts.append(verdict)
-    return Group(*parts)
+    verdict = "check passed" if result.ok else "check failed"
+    lines.append(f"{verdict}: {failures} failure{'s' * (failures != 1)}, "
+                 f"{warnings} warning{'s' * (warnings != 1)}"
+                 f"{' (strict: warnings fail)' if result.strict else ''}, as of {result.as_of}")
+    return "\n".join(lines) + "\n"
+
+
+def plain_listing(view: Listing) -> str:
+    """A fixed-width table without Rich, for thousands of rows."""
+    cells = [[display(row.get(c.key)) for c in view.columns] for row in view.rows]
+    cells = [[shorten(v, c.width) if c.width else one_line(v) for v, c in zip(r, view.columns,
+                                                                            strict=True)]
+             for r in cells]
+    widths = [max(len(c.header), *(len(r[i]) for r in cells)) for i, c in enumerate(view.columns)]
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if c.justify == "right" else v.ljust(w)
+                         for v, w, c in zip(values, widths, view.columns, strict=True)).rstrip()
+    out = [for_terminal(view.title), line([c.header for c in view.columns]),
+           line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out) + "\n"
+
+
+def status_summary(view: StatusView) -> RenderableType | str:
+    """One line per report, for stores too big to list item by item at a glance."""
+    from .base import percent
+
+    rows = [
+        {"key": r.key, "title": r.title, "judgement": r.judgement or "not graded",
+         "items": r.totals.items_total, "complete": r.totals.items_complete,
+         "no_action": r.totals.items_without_action,
+         "done": f"{r.totals.actions_done}/{r.totals.actions_total}",
+         "progress": bar(r.totals.actions_done, r.totals.actions_total),
+         "percent": percent(r.totals.actions_done, r.totals.actions_total),
+         "overdue": r.totals.actions_overdue,
+         "rag": " ".join(f"{k[0].upper()}{v}" for k, v in r.totals.rag.items() if v)}
+        for r in view.reports
+    ]
+    cols = [Column("key", "Report", width=40), Column("judgement", "Judgement"),
+            Column("items", "Items", justify="right"),
+            Column("complete", "Complete", justify="right"),
+            Column("no_action", "No action", justify="right"),
+            Column("done", "Done", justify="right"), Column("progress", "Progress"),
+            Column("percent", "%", justify="right"),
+            Column("overdue", "Overdue", justify="right"), Column("rag", "RAG")]
+    title = (f"{len(view.reports)} reports, as of {view.as_of}; "
+             f"`afi status --report KEY` or `--details` lists the items")
+    table = listing(Listing(title, cols, rows))
+    total = f"All reports: {summary_line(view.totals)}"
+    if isinstance(table, str):
+        return table + total + "\n"
+    return Group(table, Text(total, style="bold"))
