@@ -30,7 +30,8 @@ def plain(value: object, width: int | None = None) -> Text:
     return Text(shorten(text, width) if width else for_terminal(text))
 
 
-LARGE = 300  # rows; above this a plain table is drawn, as Rich takes ~3 ms a row
+# Rows above which a plain table is drawn: Rich takes ~3 ms a row to lay out.
+LARGE = 60
 
 
 def listing(view: Listing) -> RenderableType | str:
