@@ -105,7 +105,6 @@ def _assemble(meta: dict[str, Any], contents: dict[str, Any], crcs: dict[str, in
     # Lengths let a reader find each table without scanning (or paging in) the others.
     meta = dict(meta, crc={name: crcs[name] for name in names},
                 len={name: len(contents[name]) for name in names})
-    meta.pop("digest", None)  # the whole-file digest of an earlier format
     chunks: list[Any] = [b'{\n"meta":{\n"1":', _encode(meta), b"\n}"]
     for name in names:
         body = contents[name]
