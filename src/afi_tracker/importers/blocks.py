@@ -166,28 +166,23 @@ class BlockReader:
 
     # -- finders ---------------------------------------------------------------------------
 
+    def _add(self, kind: str, entries: list[tuple[str, bool]], question: str | None) -> None:
+        for text, truncated in entries:
+            self.items.append(ParsedItem(kind, text, question=question, truncated=truncated))
+
     def areas_for_improvement(self, start: int, question: str | None) -> int:
         entries, end = self.read_entries(start)
-        for text, truncated in entries:
-            self.items.append(
-                ParsedItem("area-for-improvement", text, question=question, truncated=truncated)
-            )
+        self._add("area-for-improvement", entries, question)
         return end
 
     def cause_of_concern(self, start: int, question: str | None) -> int:
         entries, end = self.read_plain(start, one=True)
-        for text, truncated in entries:
-            self.items.append(
-                ParsedItem("cause-of-concern", text, question=question, truncated=truncated)
-            )
+        self._add("cause-of-concern", entries, question)
         return end
 
     def causes_listed(self, start: int, question: str | None) -> int:
         entries, end = self.read_bullets(start)
-        for text, truncated in entries:
-            self.items.append(
-                ParsedItem("cause-of-concern", text, question=question, truncated=truncated)
-            )
+        self._add("cause-of-concern", entries, question)
         return end
 
     def _current_cause(self) -> int | None:

@@ -73,3 +73,13 @@ def summary_line(totals: Any) -> str:
         f"({percent(totals.actions_done, totals.actions_total)}), "
         f"{totals.actions_overdue} overdue"
     )
+
+
+def report_facts(report: Any) -> list[str]:
+    """`Judgement: Good`, `published 2019-09-27`, `response due 2019-11-22`: unescaped."""
+    facts = [f"Judgement: {report.judgement or 'not graded'}"]
+    if report.published:
+        facts.append(f"published {report.published}")
+    if report.response_due:
+        facts.append(f"response due {report.response_due}")
+    return facts

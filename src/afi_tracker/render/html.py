@@ -11,7 +11,7 @@ from typing import Any
 from ..pack import PackView
 from ..progress import StatusView
 from ..safetext import for_terminal
-from .base import KIND_LABEL, Listing, bar, display, summary_line
+from .base import KIND_LABEL, Listing, bar, display, report_facts, summary_line
 
 CSS = """
 @page { size: A4; margin: 15mm 12mm; }
@@ -64,12 +64,8 @@ def status(view: StatusView) -> str:
     headers = ["ID", "Kind", "Item", "Status", "Done", "Progress", "Overdue", "Next due",
                "Owners", "RAG"]
     for report in view.reports:
-        meta = [f"Judgement: {esc(report.judgement or 'not graded')}"]
-        if report.published:
-            meta.append(f"published {esc(report.published)}")
-        if report.response_due:
-            meta.append(f"response due {esc(report.response_due)}")
-        body.append(f"<h2>{esc(report.title)}</h2>\n<p class=\"meta\">{'; '.join(meta)}</p>\n")
+        facts = "; ".join(esc(f) for f in report_facts(report))
+        body.append(f"<h2>{esc(report.title)}</h2>\n<p class=\"meta\">{facts}</p>\n")
         rows = []
         for q in report.questions:
             if q.number is not None:

@@ -13,7 +13,7 @@ from typing import Any
 from ..pack import PackView
 from ..progress import StatusView
 from ..safetext import for_terminal
-from .base import KIND_LABEL, Listing, bar, display, summary_line
+from .base import KIND_LABEL, Listing, bar, display, report_facts, summary_line
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!&$])")
 
@@ -41,12 +41,8 @@ def listing(view: Listing) -> str:
 def status(view: StatusView) -> str:
     parts = [f"# Progress against inspection reports\n\nAs of {esc(view.as_of)}\n"]
     for report in view.reports:
-        meta = [f"Judgement: {esc(report.judgement or 'not graded')}"]
-        if report.published:
-            meta.append(f"published {esc(report.published)}")
-        if report.response_due:
-            meta.append(f"response due {esc(report.response_due)}")
-        parts.append(f"## {esc(report.title)}\n\n{', '.join(meta)}\n")
+        facts = ", ".join(esc(f) for f in report_facts(report))
+        parts.append(f"## {esc(report.title)}\n\n{facts}\n")
         rows = []
         for q in report.questions:
             for item in q.items:

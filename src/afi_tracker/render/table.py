@@ -14,7 +14,16 @@ from rich.text import Text
 from ..check import CheckResult, Finding
 from ..progress import StatusView
 from ..safetext import for_terminal, one_line, shorten
-from .base import KIND_LABEL, Column, Detail, Listing, bar, display, summary_line
+from .base import (
+    KIND_LABEL,
+    Column,
+    Detail,
+    Listing,
+    bar,
+    display,
+    report_facts,
+    summary_line,
+)
 
 JUDGEMENT_STYLE = {
     "Outstanding": "bold green",
@@ -92,10 +101,8 @@ def status(view: StatusView) -> RenderableType | str:
         head.append(for_terminal(report.title), style="bold")
         head.append(" · ")
         head.append_text(judgement_text(report.judgement))
-        if report.published:
-            head.append(f" · published {report.published}")
-        if report.response_due:
-            head.append(f" · response due {report.response_due}")
+        for fact in report_facts(report)[1:]:
+            head.append(f" · {fact}")
         parts.append(head)
         table = Table(expand=False, show_lines=False)
         for header, opts in (
