@@ -175,3 +175,13 @@ def test_every_sample_imports_into_one_store(runner, tmp_path):
     status = invoke(runner, "--db", str(db), "status").stdout
     assert "[cut off in source]" in status  # the Staffordshire recommendation stops at "ca"
     assert "All reports: 15 items" in status
+
+
+def test_store_in_a_missing_folder_is_an_error_and_no_folder_is_made(runner, tmp_path):
+    """Regression: filelock created the lock file's missing folders on a failed command."""
+    target = tmp_path / "no" / "such" / "tracker.json"
+    result = invoke(runner, "--db", str(target), "import", str(SAMPLE_2018))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: no store at {target}: folder {target.parent} "
+                                    "does not exist")
+    assert not (tmp_path / "no").exists()

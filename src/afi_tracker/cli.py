@@ -470,7 +470,7 @@ def log(
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Only changes by this person.")] = None,
     limit: Annotated[
-        int, typer.Option(metavar="N", help="At most this many commands (0 for all).")
+        int, typer.Option(metavar="N", min=0, help="At most this many commands (0 for all).")
     ] = 50,
     fmt: DataFormatOption = ListDataFormat.table,
 ) -> None:

@@ -423,6 +423,13 @@ class _FileLock:
     def __enter__(self) -> None:
         from filelock import FileLock, Timeout
 
+        if not self.path.parent.is_dir():
+            # filelock would create the folder: a mistyped --db must not leave one behind.
+            raise StoreMissing(
+                f"no store at {str(self.path)[: -len('.lock')]}: folder {self.path.parent} "
+                "does not exist",
+                hint="check --db, AFI_DB or the db setting in afi.toml",
+            )
         self._lock = FileLock(str(self.path), timeout=self.timeout)
         try:
             # filelock polls; its default 50 ms between tries left the store idle
