@@ -261,3 +261,36 @@ def test_sample_fire_and_rescue_page():
     assert [(i.kind, i.question, i.text) for i in report.items] == [
         ("area-for-improvement", "1", "The service should make sure its firefighters and fire "
          "control staff have good access to relevant and up-to-date risk information.")]
+
+
+# -- shapes seen in later reports -------------------------------------------------------------
+
+def test_numbered_and_lettered_bullets():
+    text = ("Recommendations\n\nBy 31 March 2024, all chief constables should:\n\n"
+            "1. review their vetting processes;\n2) publish the results; and\n"
+            "(3) report to their PCC.\n\nAreas for improvement\n\na) The force should do x.\n"
+            "(b) The force should do y.\n")
+    found = [(i.kind, i.text, i.deadline, i.addressee) for i in parse_text(text).items]
+    assert found == [
+        ("recommendation", "review their vetting processes", "2024-03-31", "all chief constables"),
+        ("recommendation", "publish the results", "2024-03-31", "all chief constables"),
+        ("recommendation", "report to their PCC.", "2024-03-31", "all chief constables"),
+        ("area-for-improvement", "The force should do x.", None, None),
+        ("area-for-improvement", "The force should do y.", None, None),
+    ]
+
+
+def test_numbered_area_for_improvement_headings():
+    text = ("Northshire PEEL 2023–25\n\nArea for improvement 1\n\nThe force should improve how "
+            "it answers 101 calls.\n\nSome findings.\n\nArea for improvement 2: The force "
+            "should record crime accurately.\n\nMore findings.\n")
+    assert items(text) == [
+        ("area-for-improvement", "The force should improve how it answers 101 calls."),
+        ("area-for-improvement", "The force should record crime accurately."),
+    ]
+
+
+def test_question_numbers_alone_on_a_line_are_not_bullets():
+    report = sample("west-mercia-peel-2018-legitimacy.txt")
+    assert [q.number for q in report.questions] == ["1", "2", "3"]
+    assert len(report.items) == 8

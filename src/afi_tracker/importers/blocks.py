@@ -18,6 +18,9 @@ from .base import ParsedItem
 from .text import ends_sentence, find_uk_date, normalise, strip_bullet, strip_joiner
 
 AFI_HEADING = re.compile(r"^areas? for improvement\s*:?$", re.IGNORECASE)
+# "Area for improvement 3: The force should ..." / "Area for improvement 3" then the text.
+AFI_NUMBERED = re.compile(r"^areas? for improvement\s+\d{1,3}\s*(?::\s*(?P<text>.*))?$",
+                          re.IGNORECASE)
 AFI_CARRIED = re.compile(
     r"\bareas? for improvement\b.*\b(?:remain|remained|remains|carried|outstanding)\b",
     re.IGNORECASE,
@@ -280,6 +283,15 @@ class BlockReader:
         text = normalise(self.lines[i])
         if AFI_HEADING.match(text):
             return self.areas_for_improvement(i + 1, question)
+        numbered = AFI_NUMBERED.match(text)
+        if numbered:
+            if numbered.group("text"):
+                self._add("area-for-improvement", [self._finish(numbered.group("text"))],
+                          question)
+                return i + 1
+            entries, end = self.read_plain(i + 1, one=True)
+            self._add("area-for-improvement", entries, question)
+            return end
         if COC_HEADING.match(text):
             return self.cause_of_concern(i + 1, question)
         if REC_NUMBERED.match(text):

@@ -9,7 +9,10 @@ from datetime import date
 
 from ..model import JUDGEMENTS
 
-BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·]|[-*–](?=\s))\s*")
+# •, ●, -, *, and numbered or lettered lists: "1.", "2)", "(3)", "a)", "(b)".
+BULLET_RE = re.compile(
+    r"^\s*(?:[•●▪◦‣∙·]|[-*–](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-h]\)(?=\s))\s*"
+)
 NOISE = frozenset(
     {
         "skip to content",
