@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import InvalidValue, StoreCorrupt, StoreError
 from .model import ACTION_OPEN, ITEM_CLOSED, Record
-from .store import Snapshot, Store  # noqa: F401 - Snapshot in evaluate's signature
+from .store import Snapshot, Store
 from .validate import problems
 
 
