@@ -53,6 +53,14 @@ class PackReport:
     response_due: str | None
     items: list[PackItem] = field(default_factory=list)
 
+    def facts(self, made_on: str) -> list[tuple[str, str]]:
+        """The header of the pack for this report: label and value, empty ones left out."""
+        facts = [("Force or service", self.force), ("Subject", self.subject),
+                 ("Overall judgement", self.judgement), ("Published", self.published),
+                 ("Response due (s55, 56 days)", self.response_due),
+                 ("This pack made on", made_on)]
+        return [(label, value) for label, value in facts if value]
+
 
 @dataclass
 class PackView:

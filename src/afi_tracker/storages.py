@@ -296,9 +296,6 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             raise StoreCorrupt(f"cannot read store {self.path}: {exc.strerror or exc}") from None
 
-    def exists(self) -> bool:
-        return self.path.exists()
-
     def sections(self) -> Sections | None:
         buf = self._bytes()
         if buf is None or not len(buf):

@@ -24,12 +24,7 @@ from .model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for
 from .storages import AtomicJSONStorage, Sections
 from .validate import TABLES, problems
 
-DEFAULT_PATH = "tracker.json"
 LOCK_TIMEOUT = 10.0  # seconds; AFI_LOCK_TIMEOUT overrides
-
-
-def default_path() -> Path:
-    return Path(os.environ.get("AFI_DB") or DEFAULT_PATH)
 
 
 def lock_timeout() -> float:

@@ -219,7 +219,7 @@ class BlockReader:
                 addressee=normalise(quoted.group("addressee")) if quoted else None,
                 origin=origin.group("origin") if origin else None,
                 parts=parts,
-                truncated=any(t for _, t in entries[-1:]),
+                truncated=entries[-1][1],
             )
         )
         return end

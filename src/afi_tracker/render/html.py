@@ -92,11 +92,8 @@ def pack(view: PackView) -> str:
     body = []
     for report in view.reports:
         body.append(f"<h1>{esc(report.title)}</h1>\n<ul>\n")
-        facts = [("Force or service", report.force), ("Subject", report.subject),
-                 ("Overall judgement", report.judgement), ("Published", report.published),
-                 ("Response due (s55, 56 days)", report.response_due),
-                 ("This pack made on", view.made_on)]
-        body.extend(f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n" for k, v in facts if v)
+        body.extend(f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n"
+                    for k, v in report.facts(view.made_on))
         body.append("</ul>\n")
         for item in report.items:
             body.append(f"<section class=\"item\">\n<h2>{esc(item.id)}: "

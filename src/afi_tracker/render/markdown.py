@@ -65,11 +65,8 @@ def pack(view: PackView) -> str:
     parts = []
     for report in view.reports:
         parts.append(f"# {esc(report.title)}\n")
-        facts = [("Force or service", report.force), ("Subject", report.subject),
-                 ("Overall judgement", report.judgement), ("Published", report.published),
-                 ("Response due (s55, 56 days)", report.response_due),
-                 ("This pack made on", view.made_on)]
-        parts.append("\n".join(f"- **{esc(k)}:** {esc(v)}" for k, v in facts if v) + "\n")
+        parts.append("\n".join(f"- **{esc(k)}:** {esc(v)}"
+                                for k, v in report.facts(view.made_on)) + "\n")
         for item in report.items:
             heading = f"{item.id}: {KIND_LABEL.get(item.kind, item.kind)}"
             parts.append(f"## {esc(heading)}\n")
