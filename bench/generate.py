@@ -22,14 +22,35 @@ from afi_tracker.storages import dump_store  # noqa: E402
 from afi_tracker.store import empty_data  # noqa: E402
 
 TODAY = date(2026, 11, 25)
-FORCES = ["Avon and Somerset", "Cleveland", "Cumbria", "Devon and Cornwall", "Dorset", "Essex",
-          "Gwent", "Kent", "Lancashire", "Merseyside", "Norfolk", "Suffolk", "Surrey",
-          "Sussex", "Thames Valley", "West Mercia", "West Midlands", "West Yorkshire"]
+FORCES = [
+    "Avon and Somerset",
+    "Cleveland",
+    "Cumbria",
+    "Devon and Cornwall",
+    "Dorset",
+    "Essex",
+    "Gwent",
+    "Kent",
+    "Lancashire",
+    "Merseyside",
+    "Norfolk",
+    "Suffolk",
+    "Surrey",
+    "Sussex",
+    "Thames Valley",
+    "West Mercia",
+    "West Midlands",
+    "West Yorkshire",
+]
 PILLARS = ["Effectiveness", "Efficiency", "Legitimacy", "Vulnerability", "Leadership"]
-OWNERS = [f"{rank} {name}" for rank in ("Insp", "Supt", "DCI", "Sgt", "Ch Insp")
-          for name in ("Patel", "Jones", "Smith", "Khan", "Brown", "Taylor", "Evans", "Ahmed")]
-STATUSES = ["done"] * 40 + ["planned"] * 30 + ["in-progress"] * 20 + ["blocked"] * 5 + \
-    ["cancelled"] * 5
+OWNERS = [
+    f"{rank} {name}"
+    for rank in ("Insp", "Supt", "DCI", "Sgt", "Ch Insp")
+    for name in ("Patel", "Jones", "Smith", "Khan", "Brown", "Taylor", "Evans", "Ahmed")
+]
+STATUSES = (
+    ["done"] * 40 + ["planned"] * 30 + ["in-progress"] * 20 + ["blocked"] * 5 + ["cancelled"] * 5
+)
 
 
 def stamp(day: date) -> str:
@@ -47,10 +68,18 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
     def log(table: str, doc: int, record: dict, op: str, **detail: object) -> None:
         nonlocal txn
         txn += 1
-        history[str(len(history) + 1)] = {"txn": txn, "at": detail.pop("at", stamp(TODAY)),
-                                          "by": "bench", "command": "afi bench", "table": table,
-                                          "doc": doc, "op": op, "record": record.get("id", ""),
-                                          "uid": record.get("uid", ""), **detail}
+        history[str(len(history) + 1)] = {
+            "txn": txn,
+            "at": detail.pop("at", stamp(TODAY)),
+            "by": "bench",
+            "command": "afi bench",
+            "table": table,
+            "doc": doc,
+            "op": op,
+            "record": record.get("id", ""),
+            "uid": record.get("uid", ""),
+            **detail,
+        }
 
     item_no = action_no = 0
     for r in range(reports):
@@ -58,20 +87,32 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
         year = 2015 + r % 11
         key = f"{force.lower().replace(' ', '-')}-peel-{year}-{PILLARS[r % 5].lower()}-{r}"
         published = date(year, 1 + r % 12, 1 + r % 27)
-        report = new_report(key=key, title=f"{force} PEEL {year}", force=f"{force} Police",
-                            programme="PEEL", year=str(year), subject=PILLARS[r % 5],
-                            published=published.isoformat(), judgement="Requires improvement",
-                            questions=[{"number": str(q), "text": f"Question {q}?",
-                                        "judgement": "Good"} for q in (1, 2, 3)])
+        report = new_report(
+            key=key,
+            title=f"{force} PEEL {year}",
+            force=f"{force} Police",
+            programme="PEEL",
+            year=str(year),
+            subject=PILLARS[r % 5],
+            published=published.isoformat(),
+            judgement="Requires improvement",
+            questions=[
+                {"number": str(q), "text": f"Question {q}?", "judgement": "Good"} for q in (1, 2, 3)
+            ],
+        )
         data["reports"][str(r + 1)] = report
         for i in range(items_per_report):
             item_no += 1
-            item = new_item(id=f"I{item_no}", report=key, question=str(1 + i % 3),
-                            text=f"The force should improve area {i} of {PILLARS[r % 5]}.",
-                            status="in-progress", position=i,
-                            kind="recommendation" if i % 7 == 0 else "area-for-improvement",
-                            deadline=(published + timedelta(days=365)).isoformat()
-                            if i % 7 == 0 else None)
+            item = new_item(
+                id=f"I{item_no}",
+                report=key,
+                question=str(1 + i % 3),
+                text=f"The force should improve area {i} of {PILLARS[r % 5]}.",
+                status="in-progress",
+                position=i,
+                kind="recommendation" if i % 7 == 0 else "area-for-improvement",
+                deadline=(published + timedelta(days=365)).isoformat() if i % 7 == 0 else None,
+            )
             data["items"][str(item_no)] = item
     items = list(data["items"].values())
     for _ in range(actions):
@@ -82,33 +123,65 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
         created = due - timedelta(days=rng.randint(30, 200))
         owner = rng.choice(OWNERS)
         record = {
-            "uid": f"u{action_no:08x}", "id": f"A{action_no}", "item": item["id"],
+            "uid": f"u{action_no:08x}",
+            "id": f"A{action_no}",
+            "item": item["id"],
             "title": f"Action {action_no}: deliver improvement for {item['id']}",
-            "owner": owner, "due": due.isoformat(),
-            "due_history": [{"due": due.isoformat(), "reason": "set when added", "by": "bench",
-                             "at": stamp(created)}],
+            "owner": owner,
+            "due": due.isoformat(),
+            "due_history": [
+                {
+                    "due": due.isoformat(),
+                    "reason": "set when added",
+                    "by": "bench",
+                    "at": stamp(created),
+                }
+            ],
             "status": status,
             "status_reason": "waiting" if status in ("blocked", "cancelled") else None,
-            "created": stamp(created), "updated": stamp(min(TODAY, created + timedelta(9))),
-            "notes": [], "evidence": [{"ref": f"evidence-{action_no}.pdf", "description": None,
-                                       "at": stamp(created), "by": "bench"}]
-            if status == "done" else [],
+            "created": stamp(created),
+            "updated": stamp(min(TODAY, created + timedelta(9))),
+            "notes": [],
+            "evidence": [
+                {
+                    "ref": f"evidence-{action_no}.pdf",
+                    "description": None,
+                    "at": stamp(created),
+                    "by": "bench",
+                }
+            ]
+            if status == "done"
+            else [],
         }
         data["actions"][str(action_no)] = record
         log("actions", action_no, record, "create", after=record, at=stamp(created))
         if rng.random() < 0.5:
-            log("actions", action_no, record, "update", at=record["updated"],
-                changes=[{"field": "status", "old": "planned", "new": status}])
-        tasks.append({
-            "description": record["title"], "project": item["report"][:40],
-            "owner": owner.replace(" ", "_"), "due": due.strftime("%Y%m%dT000000Z"),
-            "entry": created.strftime("%Y%m%dT000000Z"),
-            "status": {"done": "completed", "cancelled": "deleted"}.get(status, "pending"),
-            "tags": ["blocked"] if status == "blocked" else [],
-        })
+            log(
+                "actions",
+                action_no,
+                record,
+                "update",
+                at=record["updated"],
+                changes=[{"field": "status", "old": "planned", "new": status}],
+            )
+        tasks.append(
+            {
+                "description": record["title"],
+                "project": item["report"][:40],
+                "owner": owner.replace(" ", "_"),
+                "due": due.strftime("%Y%m%dT000000Z"),
+                "entry": created.strftime("%Y%m%dT000000Z"),
+                "status": {"done": "completed", "cancelled": "deleted"}.get(status, "pending"),
+                "tags": ["blocked"] if status == "blocked" else [],
+            }
+        )
     data["history"] = history
-    data["meta"]["1"]["next"] = {"reports": reports + 1, "items": item_no + 1,
-                                 "actions": action_no + 1, "history": len(history) + 1}
+    data["meta"]["1"]["next"] = {
+        "reports": reports + 1,
+        "items": item_no + 1,
+        "actions": action_no + 1,
+        "history": len(history) + 1,
+    }
     data["meta"]["1"]["next_txn"] = txn + 1
     return data, tasks
 
@@ -119,7 +192,8 @@ def main() -> None:
     out.write_bytes(dump_store(data))
     if "--taskwarrior" in sys.argv:
         Path(sys.argv[sys.argv.index("--taskwarrior") + 1]).write_text(
-            "\n".join(json.dumps(t) for t in tasks) + "\n")
+            "\n".join(json.dumps(t) for t in tasks) + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,11 @@ def tracker(store: Store, by: str = "alice", command: str = "afi test") -> Track
 def test_adding_an_action_starts_the_item(store):
     action = tracker(store).add("I3", "Publish analysis", "Insp Patel", "30/06/2025")
     assert (action["id"], action["item"], action["due"], action["status"]) == (
-        "A1", "I3", "2025-06-30", "planned")
+        "A1",
+        "I3",
+        "2025-06-30",
+        "planned",
+    )
     assert store.load().item("I3")["status"] == "in-progress"
 
 
@@ -79,7 +83,9 @@ def test_deadline_revision_needs_a_reason_and_keeps_every_revision(store):
     tracker(store, by="bob").update("A1", due="31/07/2025", reason="supplier late")
     revisions = store.load().action("A1")["due_history"]
     assert [(r["due"], r["reason"], r["by"]) for r in revisions] == [
-        ("2025-06-30", "set when added", "alice"), ("2025-07-31", "supplier late", "bob")]
+        ("2025-06-30", "set when added", "alice"),
+        ("2025-07-31", "supplier late", "bob"),
+    ]
 
 
 def test_item_closure_is_refused_with_open_actions_unless_forced(store):
@@ -113,8 +119,7 @@ def test_item_set_needs_a_reason_and_a_settable_status(store):
         t.set_item("I4", "superseded", None)
     with pytest.raises(InvalidValue, match='cannot set an item to "complete" directly'):
         t.set_item("I4", "complete", "because")
-    assert t.set_item("I4", "no-further-action", "done elsewhere")["status"] == \
-        "no-further-action"
+    assert t.set_item("I4", "no-further-action", "done elsewhere")["status"] == "no-further-action"
 
 
 def test_undo_reverts_a_whole_command_then_the_one_before(store):

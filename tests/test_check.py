@@ -18,17 +18,38 @@ AS_OF = date(2025, 4, 2)
 
 def snapshot(items=(), actions=(), history=()):
     data = empty_data()
-    data["reports"]["1"] = {"key": "r", "title": "R", "questions": [], "judgement": None,
-                            "published": None}
+    data["reports"]["1"] = {
+        "key": "r",
+        "title": "R",
+        "questions": [],
+        "judgement": None,
+        "published": None,
+    }
     for n, item in enumerate(items, 1):
-        data["items"][str(n)] = {"uid": f"i{n}", "id": f"I{n}", "report": "r",
-                                 "kind": "area-for-improvement", "text": f"item {n}",
-                                 "status": "in-progress", "question": None, "deadline": None,
-                                 "position": n, **item}
+        data["items"][str(n)] = {
+            "uid": f"i{n}",
+            "id": f"I{n}",
+            "report": "r",
+            "kind": "area-for-improvement",
+            "text": f"item {n}",
+            "status": "in-progress",
+            "question": None,
+            "deadline": None,
+            "position": n,
+            **item,
+        }
     for n, action in enumerate(actions, 1):
-        data["actions"][str(n)] = {"uid": f"a{n}", "id": f"A{n}", "item": "I1", "title": "t",
-                                   "owner": "o", "due": "2025-06-30", "status": "planned",
-                                   "updated": "2025-04-01T09:00:00Z", **action}
+        data["actions"][str(n)] = {
+            "uid": f"a{n}",
+            "id": f"A{n}",
+            "item": "I1",
+            "title": "t",
+            "owner": "o",
+            "due": "2025-06-30",
+            "status": "planned",
+            "updated": "2025-04-01T09:00:00Z",
+            **action,
+        }
     for n, entry in enumerate(history, 1):
         data["history"][str(n)] = entry
     return Snapshot(data)
@@ -45,39 +66,92 @@ ONE_ITEM = [{}]
 @pytest.mark.parametrize(
     ("name", "fires", "quiet"),
     [
-        ("AFI101 overdue", snapshot(ONE_ITEM, [{"due": "2025-04-01"}]),
-         snapshot(ONE_ITEM, [{"due": "2025-04-01", "status": "done"}])),
-        ("AFI101 due today is not overdue", None,
-         snapshot(ONE_ITEM, [{"due": "2025-06-02"}])),
-        ("AFI102 no action", snapshot([{"status": "open"}]),
-         snapshot([{"status": "open"}], [{}])),
-        ("AFI102 only cancelled", snapshot(ONE_ITEM, [{"status": "cancelled"}]),
-         snapshot([{"status": "no-further-action"}])),
-        ("AFI103 no owner", snapshot(ONE_ITEM, [{"owner": ""}]),
-         snapshot(ONE_ITEM, [{"owner": " ", "status": "done"}])),
-        ("AFI104 recommendation late",
-         snapshot([{"kind": "recommendation", "deadline": "2025-04-01"}], [{}]),
-         snapshot([{"kind": "recommendation", "deadline": "2025-04-01", "status": "complete",
-                    "evidence": [{"ref": "x"}]}])),
-        ("AFI104 only for recommendations", None,
-         snapshot([{"deadline": "2025-04-01"}], [{}])),
-        ("AFI105 sign-off stale",
-         snapshot([{"status": "awaiting-sign-off", "proposed_at": "2025-02-01T10:00:00Z",
-                    "evidence": [{"ref": "x"}]}]),
-         snapshot([{"status": "awaiting-sign-off", "proposed_at": "2025-03-10T10:00:00Z",
-                    "evidence": [{"ref": "x"}]}])),
-        ("AFI105 from history",
-         snapshot([{"status": "awaiting-sign-off", "evidence": [{"ref": "x"}]}], history=[
-             {"txn": 1, "at": "2025-01-05T10:00:00Z", "op": "update", "table": "items",
-              "uid": "i1", "record": "I1",
-              "changes": [{"field": "status", "old": "open", "new": "awaiting-sign-off"}]}]),
-         None),
-        ("AFI201 due soon", snapshot(ONE_ITEM, [{"due": "2025-04-16"}]),
-         snapshot(ONE_ITEM, [{"due": "2025-04-17"}])),
-        ("AFI202 stale", snapshot(ONE_ITEM, [{"updated": "2025-03-01T10:00:00Z"}]),
-         snapshot(ONE_ITEM, [{"updated": "2025-03-05T10:00:00Z"}])),
-        ("AFI203 no evidence", snapshot([{"status": "complete"}]),
-         snapshot([{"status": "complete"}], [{"status": "done", "evidence": [{"ref": "x"}]}])),
+        (
+            "AFI101 overdue",
+            snapshot(ONE_ITEM, [{"due": "2025-04-01"}]),
+            snapshot(ONE_ITEM, [{"due": "2025-04-01", "status": "done"}]),
+        ),
+        ("AFI101 due today is not overdue", None, snapshot(ONE_ITEM, [{"due": "2025-06-02"}])),
+        ("AFI102 no action", snapshot([{"status": "open"}]), snapshot([{"status": "open"}], [{}])),
+        (
+            "AFI102 only cancelled",
+            snapshot(ONE_ITEM, [{"status": "cancelled"}]),
+            snapshot([{"status": "no-further-action"}]),
+        ),
+        (
+            "AFI103 no owner",
+            snapshot(ONE_ITEM, [{"owner": ""}]),
+            snapshot(ONE_ITEM, [{"owner": " ", "status": "done"}]),
+        ),
+        (
+            "AFI104 recommendation late",
+            snapshot([{"kind": "recommendation", "deadline": "2025-04-01"}], [{}]),
+            snapshot(
+                [
+                    {
+                        "kind": "recommendation",
+                        "deadline": "2025-04-01",
+                        "status": "complete",
+                        "evidence": [{"ref": "x"}],
+                    }
+                ]
+            ),
+        ),
+        ("AFI104 only for recommendations", None, snapshot([{"deadline": "2025-04-01"}], [{}])),
+        (
+            "AFI105 sign-off stale",
+            snapshot(
+                [
+                    {
+                        "status": "awaiting-sign-off",
+                        "proposed_at": "2025-02-01T10:00:00Z",
+                        "evidence": [{"ref": "x"}],
+                    }
+                ]
+            ),
+            snapshot(
+                [
+                    {
+                        "status": "awaiting-sign-off",
+                        "proposed_at": "2025-03-10T10:00:00Z",
+                        "evidence": [{"ref": "x"}],
+                    }
+                ]
+            ),
+        ),
+        (
+            "AFI105 from history",
+            snapshot(
+                [{"status": "awaiting-sign-off", "evidence": [{"ref": "x"}]}],
+                history=[
+                    {
+                        "txn": 1,
+                        "at": "2025-01-05T10:00:00Z",
+                        "op": "update",
+                        "table": "items",
+                        "uid": "i1",
+                        "record": "I1",
+                        "changes": [{"field": "status", "old": "open", "new": "awaiting-sign-off"}],
+                    }
+                ],
+            ),
+            None,
+        ),
+        (
+            "AFI201 due soon",
+            snapshot(ONE_ITEM, [{"due": "2025-04-16"}]),
+            snapshot(ONE_ITEM, [{"due": "2025-04-17"}]),
+        ),
+        (
+            "AFI202 stale",
+            snapshot(ONE_ITEM, [{"updated": "2025-03-01T10:00:00Z"}]),
+            snapshot(ONE_ITEM, [{"updated": "2025-03-05T10:00:00Z"}]),
+        ),
+        (
+            "AFI203 no evidence",
+            snapshot([{"status": "complete"}]),
+            snapshot([{"status": "complete"}], [{"status": "done", "evidence": [{"ref": "x"}]}]),
+        ),
     ],
 )
 def test_each_rule_fires_and_stays_quiet(name, fires, quiet):
@@ -112,7 +186,9 @@ def test_warn_window_and_stale_period_are_adjustable():
     snap = snapshot(ONE_ITEM, [{"due": "2025-04-20", "updated": "2025-03-20T10:00:00Z"}])
     assert codes(snap) == []
     assert codes(snap, warn_within=timedelta(days=30), stale_after=timedelta(days=7)) == [
-        ("AFI201", "A1"), ("AFI202", "A1")]
+        ("AFI201", "A1"),
+        ("AFI202", "A1"),
+    ]
 
 
 def test_regrading_and_ignoring():
@@ -138,8 +214,18 @@ def test_as_of_is_deterministic():
 def planned(runner, db):
     """Every item with an action due well after AS_OF: the check passes."""
     for n in range(1, 9):
-        result = invoke(runner, "--db", str(db), "add", f"I{n}", f"Action {n}", "--owner",
-                        "Insp Patel", "--due", "30/06/2025")
+        result = invoke(
+            runner,
+            "--db",
+            str(db),
+            "add",
+            f"I{n}",
+            f"Action {n}",
+            "--owner",
+            "Insp Patel",
+            "--due",
+            "30/06/2025",
+        )
         assert result.exit_code == 0, result.output
     return db
 
@@ -155,8 +241,9 @@ def test_exit_codes_on_a_prepared_store(runner, planned):
     # the shipped 2017 recommendation's deadline (July 2018) has long passed
     result = check(runner, planned, "--ignore", "AFI202")
     assert result.exit_code == 1
-    assert "AFI104 recommendation-past-deadline  I3 is past its deadline 2018-07-31" in \
-        result.stdout
+    assert (
+        "AFI104 recommendation-past-deadline  I3 is past its deadline 2018-07-31" in result.stdout
+    )
     # a warning alone passes, and fails with --strict
     args = ["--ignore", "AFI104", "--ignore", "AFI202", "--warn-within", "100d"]
     assert check(runner, planned, *args).exit_code == 0
@@ -172,7 +259,8 @@ def test_shipped_store_fails_until_every_item_has_an_action(runner, db):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert sorted((f["code"], f["id"]) for f in data["failures"]) == sorted(
-        [("AFI102", f"I{n}") for n in range(1, 9)] + [("AFI104", "I3")])
+        [("AFI102", f"I{n}") for n in range(1, 9)] + [("AFI104", "I3")]
+    )
 
 
 @pytest.mark.parametrize("fmt", list(CheckFormat))
@@ -199,7 +287,8 @@ def test_every_format(runner, planned, fmt):
         errors = [line for line in lines if line.startswith("::error file=")]
         assert len(errors) == 1 and errors[0].endswith(
             ",title=AFI104 recommendation-past-deadline::I3 is past its deadline 2018-07-31 "
-            "and not complete")
+            "and not complete"
+        )
         assert sum(line.startswith("::warning file=") for line in lines) == 8
         assert lines[-1] == "afi check failed: 1 failures, 8 warnings, as of 2025-04-02"
     else:
@@ -207,8 +296,18 @@ def test_every_format(runner, planned, fmt):
 
 
 def test_github_escapes_newlines_and_percent(runner, db):
-    invoke(runner, "--db", str(db), "add", "I1", "50% done\nnext", "--owner", "o", "--due",
-           "03/04/2025")
+    invoke(
+        runner,
+        "--db",
+        str(db),
+        "add",
+        "I1",
+        "50% done\nnext",
+        "--owner",
+        "o",
+        "--due",
+        "03/04/2025",
+    )
     out = check(runner, db, "-f", "github").stdout
     line = next(x for x in out.splitlines() if "A1 (I1)" in x)
     assert "50%25 done next" in line  # message shortened to one line, % escaped
@@ -219,7 +318,8 @@ def test_config_file_and_flag_precedence(runner, planned, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     # pyproject [tool.afi] is read when there is no afi.toml
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.afi.check]\nignore = ["recommendation-past-deadline"]\n')
+        '[tool.afi.check]\nignore = ["recommendation-past-deadline"]\n'
+    )
     assert check(runner, planned, *base).exit_code == 0
     # afi.toml wins over pyproject.toml
     (tmp_path / "afi.toml").write_text('[check]\nerror = ["AFI201"]\nignore = ["AFI104"]\n')
@@ -227,8 +327,9 @@ def test_config_file_and_flag_precedence(runner, planned, tmp_path, monkeypatch)
     # a flag wins over the file for the same rule
     assert check(runner, planned, *base, "--warning", "AFI201").exit_code == 0
     # the file's warn window applies when no flag is given, the flag when it is
-    (tmp_path / "afi.toml").write_text('[check]\nwarn_within = "100d"\nerror = ["AFI201"]\n'
-                                       'ignore = ["AFI104", "AFI202"]\n')
+    (tmp_path / "afi.toml").write_text(
+        '[check]\nwarn_within = "100d"\nerror = ["AFI201"]\nignore = ["AFI104", "AFI202"]\n'
+    )
     assert check(runner, planned).exit_code == 1
     assert check(runner, planned, "--warn-within", "7d").exit_code == 0
 
@@ -238,6 +339,8 @@ def test_invalid_config_names_file_and_key(runner, planned, tmp_path, monkeypatc
     (tmp_path / "afi.toml").write_text('[check]\nwarn_within = "soon"\n')
     result = check(runner, planned)
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: {tmp_path / 'afi.toml'}: check.warn_within must be a "
-                             "period like 14d or 2w (got 'soon') (fix the file, or see `afi "
-                             "config show`)\n")
+    assert result.stderr == (
+        f"Error: {tmp_path / 'afi.toml'}: check.warn_within must be a "
+        "period like 14d or 2w (got 'soon') (fix the file, or see `afi "
+        "config show`)\n"
+    )

@@ -28,7 +28,10 @@ def test_shipped_store_lists_the_seven_afis_and_the_recommendation(runner, db):
     recs = [r for r in rows if r["kind"] == "recommendation"]
     assert len(rows) == 8 and len(recs) == 1 and recs[0]["deadline"] == "2018-07-31"
     assert {(r["question"], r["judgement"]) for r in rows} == {
-        ("1", "Requires improvement"), ("2", "Good"), ("3", "Requires improvement")}
+        ("1", "Requires improvement"),
+        ("2", "Good"),
+        ("3", "Requires improvement"),
+    }
     for row in rows:
         assert {"id", "report", "kind", "question", "judgement", "text", "deadline"} <= set(row)
 
@@ -39,7 +42,10 @@ def test_reports_json_contract(runner, db):
     [report] = json.loads(result.stdout)
     assert report["key"] == "west-mercia-peel-2018-legitimacy"
     assert (report["title"], report["judgement"], report["published"]) == (
-        "West Mercia PEEL 2018", "Requires improvement", "2019-09-27")
+        "West Mercia PEEL 2018",
+        "Requires improvement",
+        "2019-09-27",
+    )
 
 
 def test_status_shows_questions_judgements_and_items(runner, db):
@@ -65,8 +71,9 @@ def test_import_into_new_store_then_reimport(runner, tmp_path):
     db = tmp_path / "new.json"
     result = invoke(runner, "--db", str(db), "import", str(SAMPLE_2018))
     assert result.exit_code == 0, result.output
-    assert "Imported West Mercia PEEL 2018 as west-mercia-peel-2018-legitimacy: 8 new" \
-        in result.stderr
+    assert (
+        "Imported West Mercia PEEL 2018 as west-mercia-peel-2018-legitimacy: 8 new" in result.stderr
+    )
     result = invoke(runner, "--db", str(db), "import", str(SAMPLE_2018), "-f", "json")
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.stdout)
@@ -76,8 +83,9 @@ def test_import_into_new_store_then_reimport(runner, tmp_path):
 
 def test_dry_run_json_shows_items_and_writes_nothing(runner, tmp_path):
     db = tmp_path / "new.json"
-    result = invoke(runner, "--db", str(db), "import", str(SAMPLE_2018), "--dry-run",
-                    "--format", "json")
+    result = invoke(
+        runner, "--db", str(db), "import", str(SAMPLE_2018), "--dry-run", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.stdout)
     assert outcome["dry_run"] is True and len(outcome["items"]) == 8
@@ -93,7 +101,8 @@ def test_file_with_no_report_is_exit_1_and_nothing_written(runner, db, tmp_path)
     assert result.stderr == (
         "Error: no inspection report found in notes.txt: no areas for improvement, causes of "
         "concern or recommendations (check it is the text of an HMICFRS report page; see "
-        "docs/import-formats.md)\n")
+        "docs/import-formats.md)\n"
+    )
     assert db.read_bytes() == before
 
 
@@ -123,16 +132,21 @@ def test_missing_store(runner, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: no store at {tmp_path / 'none.json'} (run `afi import REPORT.txt` to create "
-        "one, or pass --db PATH)\n")
+        "one, or pass --db PATH)\n"
+    )
 
 
 def test_unknown_report_and_item(runner, db):
     result = invoke(runner, "--db", str(db), "items", "--report", "nope")
     assert (result.exit_code, result.stderr) == (
-        1, 'Error: no report "nope" (run `afi reports` to see the report keys)\n')
+        1,
+        'Error: no report "nope" (run `afi reports` to see the report keys)\n',
+    )
     result = invoke(runner, "--db", str(db), "show", "I99")
     assert (result.exit_code, result.stderr) == (
-        1, 'Error: no item "I99" (run `afi items` to see item handles)\n')
+        1,
+        'Error: no item "I99" (run `afi items` to see item handles)\n',
+    )
 
 
 def test_afi_db_environment_variable_picks_the_store(runner, db, monkeypatch):
@@ -145,8 +159,12 @@ def test_afi_db_environment_variable_picks_the_store(runner, db, monkeypatch):
 def test_version_and_module_entry_point(runner, db):
     result = invoke(runner, "--version")
     assert (result.exit_code, result.stdout) == (0, f"afi {__version__}\n")
-    proc = subprocess.run([sys.executable, "-m", "afi_tracker", "--db", str(db), "items", "-f",
-                           "json"], capture_output=True, text=True, env=dict(os.environ))
+    proc = subprocess.run(
+        [sys.executable, "-m", "afi_tracker", "--db", str(db), "items", "-f", "json"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)) == 8
 
@@ -182,6 +200,7 @@ def test_store_in_a_missing_folder_is_an_error_and_no_folder_is_made(runner, tmp
     target = tmp_path / "no" / "such" / "tracker.json"
     result = invoke(runner, "--db", str(target), "import", str(SAMPLE_2018))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: no store at {target}: folder {target.parent} "
-                                    "does not exist")
+    assert result.stderr.startswith(
+        f"Error: no store at {target}: folder {target.parent} does not exist"
+    )
     assert not (tmp_path / "no").exists()

@@ -18,28 +18,73 @@ def run(runner, db, *args, code=0, input=None):  # noqa: A002
 
 
 def test_newcomer_flow_add_progress_revise_close_sign_off_history_undo(runner, db):
-    first = run(runner, db, "add", "I3", "Publish stop and search analysis",
-                "--owner", "Insp Patel", "--due", "30/06/2030")
+    first = run(
+        runner,
+        db,
+        "add",
+        "I3",
+        "Publish stop and search analysis",
+        "--owner",
+        "Insp Patel",
+        "--due",
+        "30/06/2030",
+    )
     assert first.stdout == "A1\n"
-    assert first.stderr == ("Added A1 to I3, due 2030-06-30 (Sunday 30 June 2030), "
-                            "owner Insp Patel\n")
-    run(runner, db, "add", "I3", "Review IAG sample selection", "--owner", "Sgt Khan",
-        "--due", "2030-05-31", "--note", "Ask IAG chair")
+    assert first.stderr == (
+        "Added A1 to I3, due 2030-06-30 (Sunday 30 June 2030), owner Insp Patel\n"
+    )
+    run(
+        runner,
+        db,
+        "add",
+        "I3",
+        "Review IAG sample selection",
+        "--owner",
+        "Sgt Khan",
+        "--due",
+        "2030-05-31",
+        "--note",
+        "Ask IAG chair",
+    )
 
     run(runner, db, "start", "A1")
-    done = run(runner, db, "done", "A1", "--evidence", "https://intranet/ss-analysis.pdf",
-               "--description", "Published analysis", "--format", "json")
+    done = run(
+        runner,
+        db,
+        "done",
+        "A1",
+        "--evidence",
+        "https://intranet/ss-analysis.pdf",
+        "--description",
+        "Published analysis",
+        "--format",
+        "json",
+    )
     assert json.loads(done.stdout)["evidence"][0]["ref"] == "https://intranet/ss-analysis.pdf"
 
     refused = run(runner, db, "update", "A2", "--due", "31/07/2030", code=2)
-    assert refused.stderr == ("Error: changing the deadline of A2 needs a reason (add --reason "
-                              "TEXT; the original deadline and every revision are kept)\n")
-    run(runner, db, "update", "A2", "--due", "31/07/2030", "--reason", "IAG meets in July",
-        "--by", "Sgt Khan")
+    assert refused.stderr == (
+        "Error: changing the deadline of A2 needs a reason (add --reason "
+        "TEXT; the original deadline and every revision are kept)\n"
+    )
+    run(
+        runner,
+        db,
+        "update",
+        "A2",
+        "--due",
+        "31/07/2030",
+        "--reason",
+        "IAG meets in July",
+        "--by",
+        "Sgt Khan",
+    )
 
     refused = run(runner, db, "item", "close", "I3", "--evidence", "board-paper.pdf", code=1)
-    assert refused.stderr == ("Error: item I3 has open actions: A2 (finish or cancel them "
-                              "first, or add --force (it is recorded))\n")
+    assert refused.stderr == (
+        "Error: item I3 has open actions: A2 (finish or cancel them "
+        "first, or add --force (it is recorded))\n"
+    )
     run(runner, db, "done", "A2", "-e", "iag-minutes.pdf")
     run(runner, db, "item", "close", "I3", "--evidence", "board-paper.pdf")
     signed = run(runner, db, "item", "sign-off", "I3", "--by", "ACC Smith", "-f", "json")
@@ -52,9 +97,11 @@ def test_newcomer_flow_add_progress_revise_close_sign_off_history_undo(runner, d
 
     log = json.loads(run(runner, db, "log", "-f", "json").stdout)
     assert log[0]["command"] == f"afi --db {db} item sign-off I3 --by 'ACC Smith' -f json"
-    assert log[0]["changes"] == ["I3 status: awaiting-sign-off -> complete",
-                                 "I3 signed_off_by: — -> ACC Smith",
-                                 f"I3 signed_off_at: — -> {log[0]['at']}"]
+    assert log[0]["changes"] == [
+        "I3 status: awaiting-sign-off -> complete",
+        "I3 signed_off_by: — -> ACC Smith",
+        f"I3 signed_off_at: — -> {log[0]['at']}",
+    ]
     assert log[0]["by"] == "ACC Smith"
 
     undone = run(runner, db, "undo")
@@ -73,8 +120,9 @@ def test_newcomer_flow_add_progress_revise_close_sign_off_history_undo(runner, d
 
 @pytest.fixture
 def planned(runner, db):
-    run(runner, db, "add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due",
-        "01/03/2025")
+    run(
+        runner, db, "add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "01/03/2025"
+    )
     run(runner, db, "add", "I2", "Audit searches", "--owner", "Sgt Khan", "--due", "20/03/2025")
     run(runner, db, "add", "I2", "Publish data", "--owner", "insp patel", "--due", "30/06/2025")
     run(runner, db, "done", "A2")
@@ -99,8 +147,9 @@ def planned(runner, db):
     ],
 )
 def test_list_filters_combine(runner, planned, args, expected):
-    rows = json.loads(run(runner, planned, "list", "--as-of", "10/03/2025", *args,
-                          "-f", "json").stdout)
+    rows = json.loads(
+        run(runner, planned, "list", "--as-of", "10/03/2025", *args, "-f", "json").stdout
+    )
     assert [r["id"] for r in rows] == expected
 
 
@@ -124,12 +173,13 @@ def test_user_text_is_stored_exactly_and_shown_literally(runner, db):
 
 
 def test_csv_neutralises_formulas_but_keeps_numbers(runner, db):
-    run(runner, db, "add", "I1", "=HYPERLINK(\"http://evil\")", "--owner", "+44 7700",
-        "--due", "eom")
+    run(runner, db, "add", "I1", '=HYPERLINK("http://evil")', "--owner", "+44 7700", "--due", "eom")
     run(runner, db, "add", "I1", "--owner", "＝1+1", "--due", "eom", "--", "-42")
     rows = list(csv.DictReader(io.StringIO(run(runner, db, "list", "-f", "csv").stdout)))
     assert [(r["title"], r["owner"]) for r in rows] == [
-        ("'=HYPERLINK(\"http://evil\")", "'+44 7700"), ("-42", "'＝1+1")]
+        ('\'=HYPERLINK("http://evil")', "'+44 7700"),
+        ("-42", "'＝1+1"),
+    ]
 
 
 def test_unknown_handles(runner, db):
@@ -146,25 +196,30 @@ def test_bad_date_is_a_usage_error_and_writes_nothing(runner, db):
     result = run(runner, db, "add", "I1", "x", "--owner", "o", "--due", "13/13/2025", code=2)
     assert result.stderr.startswith(
         'Error: cannot read "13/13/2025" as a date: 13 is not a month (dates are day first: '
-        "DD/MM/YYYY) (use 2025-04-03, 03/04/2025 (day first), 3 April 2025")
+        "DD/MM/YYYY) (use 2025-04-03, 03/04/2025 (day first), 3 April 2025"
+    )
     assert db.read_bytes() == before
 
 
 def test_bad_status_and_refused_transition(runner, db):
     run(runner, db, "add", "I1", "x", "--owner", "o", "--due", "eom")
     result = run(runner, db, "update", "A1", "--status", "finished", code=2)
-    assert result.stderr == ('Error: unknown status "finished" (use one of: planned, '
-                             "in-progress, blocked, done, cancelled)\n")
+    assert result.stderr == (
+        'Error: unknown status "finished" (use one of: planned, '
+        "in-progress, blocked, done, cancelled)\n"
+    )
     run(runner, db, "done", "A1")
     result = run(runner, db, "start", "A1", code=1)
-    assert result.stderr == ("Error: action A1 cannot go from done to in-progress (reopen it "
-                             "first: afi reopen A1)\n")
+    assert result.stderr == (
+        "Error: action A1 cannot go from done to in-progress (reopen it first: afi reopen A1)\n"
+    )
 
 
 def test_missing_values_without_a_terminal_are_usage_errors(runner, db):
     result = run(runner, db, "add", "I1", "x", "--owner", "o", code=2)
-    assert result.stderr == ("Error: Missing option '--due' (no terminal to ask on) "
-                             "(see `afi add -h`)\n")
+    assert result.stderr == (
+        "Error: Missing option '--due' (no terminal to ask on) (see `afi add -h`)\n"
+    )
 
 
 def test_missing_values_are_prompted_for_on_a_terminal(runner, db, monkeypatch):
@@ -178,8 +233,9 @@ def test_missing_values_are_prompted_for_on_a_terminal(runner, db, monkeypatch):
 def test_delete_needs_yes_without_a_terminal_and_confirmation_on_one(runner, db, monkeypatch):
     run(runner, db, "add", "I1", "x", "--owner", "o", "--due", "eom")
     result = run(runner, db, "delete", "A1", code=2)
-    assert result.stderr == ("Error: deleting needs --yes when there is no terminal to ask on "
-                             "(see `afi delete -h`)\n")
+    assert result.stderr == (
+        "Error: deleting needs --yes when there is no terminal to ask on (see `afi delete -h`)\n"
+    )
     monkeypatch.setattr("afi_tracker.cli._interactive", lambda: True)
     run(runner, db, "delete", "A1", input="n\n", code=1)
     assert json.loads(run(runner, db, "list", "-f", "json").stdout) != []
@@ -199,8 +255,20 @@ def test_audit_user_comes_from_by_then_afi_user(runner, db, monkeypatch):
 
 @pytest.mark.parametrize(
     "command",
-    ["add", "update", "start", "block", "done", "cancel", "reopen", "delete", "list", "log",
-     "undo", "show"],
+    [
+        "add",
+        "update",
+        "start",
+        "block",
+        "done",
+        "cancel",
+        "reopen",
+        "delete",
+        "list",
+        "log",
+        "undo",
+        "show",
+    ],
 )
 def test_every_action_command_help_ends_with_an_example(runner, command):
     result = invoke(runner, command, "--help")

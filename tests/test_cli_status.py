@@ -25,8 +25,9 @@ def run(runner, db, *args, code=0):
 @pytest.fixture
 def busy(runner, db):
     """The shipped report with some work done, one action overdue as of AS_OF."""
-    run(runner, db, "add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due",
-        "01/03/2025")
+    run(
+        runner, db, "add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "01/03/2025"
+    )
     run(runner, db, "add", "I2", "Audit searches", "--owner", "Sgt Khan", "--due", "10/04/2025")
     run(runner, db, "add", "I2", "Publish data", "--owner", "Sgt Khan", "--due", "30/06/2025")
     run(runner, db, "done", "A2", "-e", "audit.pdf")
@@ -41,7 +42,10 @@ def test_fresh_store_status_shows_everything_red_with_no_action(runner, db):
     data = status_json(runner, db)
     [report] = data["reports"]
     assert [(q["number"], q["judgement"]) for q in report["questions"]] == [
-        ("1", "Requires improvement"), ("2", "Good"), ("3", "Requires improvement")]
+        ("1", "Requires improvement"),
+        ("2", "Good"),
+        ("3", "Requires improvement"),
+    ]
     items = [i for q in report["questions"] for i in q["items"]]
     assert len(items) == 8 and {i["rag"] for i in items} == {"red"}
     assert report["items_without_action"] == 8
@@ -51,17 +55,31 @@ def test_status_json_schema_and_numbers_after_work(runner, busy):
     data = status_json(runner, busy)
     assert data["as_of"] == "2025-04-02"
     [report] = data["reports"]
-    for key in ("key", "items_total", "items_complete", "items_without_action",
-                "actions_total", "actions_done", "actions_overdue"):
+    for key in (
+        "key",
+        "items_total",
+        "items_complete",
+        "items_without_action",
+        "actions_total",
+        "actions_done",
+        "actions_overdue",
+    ):
         assert key in report
-    assert (report["actions_total"], report["actions_done"], report["actions_overdue"],
-            report["items_without_action"]) == (3, 1, 1, 6)
+    assert (
+        report["actions_total"],
+        report["actions_done"],
+        report["actions_overdue"],
+        report["items_without_action"],
+    ) == (3, 1, 1, 6)
     items = {i["id"]: i for q in report["questions"] for i in q["items"]}
     for row in items.values():
         assert {"id", "status", "rag", "actions_total", "actions_done", "next_due"} <= set(row)
     assert (items["I1"]["rag"], items["I1"]["actions_overdue"]) == ("red", 1)
     assert (items["I2"]["rag"], items["I2"]["next_due"], items["I2"]["actions_done"]) == (
-        "green", "2025-06-30", 1)
+        "green",
+        "2025-06-30",
+        1,
+    )
     assert data["totals"]["percent_done"] == 33
 
 
@@ -127,23 +145,33 @@ def check_format(fmt: str, out: str) -> None:
 
 
 def test_owner_view_and_due_digest(runner, busy):
-    owners = json.loads(run(runner, busy, "status", "--by", "owner", "--as-of", AS_OF,
-                            "-f", "json").stdout)
+    owners = json.loads(
+        run(runner, busy, "status", "--by", "owner", "--as-of", AS_OF, "-f", "json").stdout
+    )
     assert [(o["owner"], o["open"], o["overdue"], o["due_soon"], o["done"]) for o in owners] == [
-        ("Insp Patel", 1, 1, 0, 0), ("Sgt Khan", 1, 0, 0, 1)]
-    due = json.loads(run(runner, busy, "due", "--within", "2w", "--as-of", AS_OF,
-                         "-f", "json").stdout)
+        ("Insp Patel", 1, 1, 0, 0),
+        ("Sgt Khan", 1, 0, 0, 1),
+    ]
+    due = json.loads(
+        run(runner, busy, "due", "--within", "2w", "--as-of", AS_OF, "-f", "json").stdout
+    )
     assert [(d["owner"], d["id"], d["when"]) for d in due] == [
-        ("Insp Patel", "A1", "32 days overdue")]
-    due = json.loads(run(runner, busy, "due", "--within", "100d", "--as-of", AS_OF,
-                         "-f", "json").stdout)
+        ("Insp Patel", "A1", "32 days overdue")
+    ]
+    due = json.loads(
+        run(runner, busy, "due", "--within", "100d", "--as-of", AS_OF, "-f", "json").stdout
+    )
     assert [d["id"] for d in due] == ["A1", "A3"]
 
 
 def test_timeline_by_month(runner, busy):
     rows = json.loads(run(runner, busy, "timeline", "-f", "json").stdout)
     assert [(r["month"], r["id"]) for r in rows] == [
-        ("2018-07", "I3"), ("2025-03", "A1"), ("2025-04", "A2"), ("2025-06", "A3")]
+        ("2018-07", "I3"),
+        ("2025-03", "A1"),
+        ("2025-04", "A2"),
+        ("2025-06", "A3"),
+    ]
 
 
 def test_output_file(runner, busy, tmp_path):
@@ -190,5 +218,6 @@ def test_hostile_titles_are_escaped_in_every_format(runner, db):
 def test_unknown_report_key_is_exit_1(runner, db):
     for command in ("status", "due", "timeline", "export"):
         result = run(runner, db, command, "--report", "nope", code=1)
-        assert result.stderr == 'Error: no report "nope" (run `afi reports` to see the report ' \
-            "keys)\n"
+        assert (
+            result.stderr == 'Error: no report "nope" (run `afi reports` to see the report keys)\n'
+        )

@@ -32,7 +32,10 @@ def user_file(home: Path, text: str) -> Path:
 def test_defaults(home):
     settings = load()
     assert (settings["db"], settings["date_order"], settings["rag.amber_days"]) == (
-        "tracker.json", "day-first", 14)
+        "tracker.json",
+        "day-first",
+        14,
+    )
     assert set(settings.sources.values()) == {"default"}
 
 
@@ -52,7 +55,8 @@ def test_project_file_over_user_file(home):
 
 def test_pyproject_tool_afi_when_no_afi_toml(home):
     (home / "project" / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n[tool.afi]\ndb = "data/tracker.json"\n')
+        '[project]\nname = "x"\n[tool.afi]\ndb = "data/tracker.json"\n'
+    )
     settings = load()
     assert settings["db"] == str(home / "project" / "data" / "tracker.json")
     assert settings.sources["db"].endswith("pyproject.toml [tool.afi]")
@@ -75,7 +79,7 @@ def test_environment_over_project_file(home, monkeypatch):
         ("rag = 3\n", 'unknown setting "rag"'),
         ("[rag]\namber_days = -1\n", "rag.amber_days must be a whole number of days"),
         ('date_order = "middle-endian"\n', "date_order must be day-first or month-first"),
-        ("[check]\nignore = [\"AFI999\"]\n", "check.ignore must be a list of known rule codes"),
+        ('[check]\nignore = ["AFI999"]\n', "check.ignore must be a list of known rule codes"),
         ("colour = true\n", 'unknown setting "colour"'),
         ("user = \n", "not valid TOML"),
     ],

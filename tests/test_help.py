@@ -19,15 +19,20 @@ def all_commands():
         command = root.get_command(ctx, name)
         if hasattr(command, "list_commands"):
             sub_ctx = typer.Context(command, info_name=name, parent=ctx)
-            found += [((name, sub), command.get_command(sub_ctx, sub), sub_ctx)
-                      for sub in command.list_commands(sub_ctx)]
+            found += [
+                ((name, sub), command.get_command(sub_ctx, sub), sub_ctx)
+                for sub in command.list_commands(sub_ctx)
+            ]
         else:
             found.append(((name,), command, ctx))
     return found
 
 
-@pytest.mark.parametrize(("path", "command", "ctx"), all_commands(),
-                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    ("path", "command", "ctx"),
+    all_commands(),
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
 def test_every_command_and_option_has_help_and_an_example(path, command, ctx):
     assert command.help and command.help.strip().splitlines()[-1].startswith("Example: afi ")
     for param in command.params:
@@ -51,8 +56,11 @@ def test_commands_are_grouped_tracking_reporting_data(runner):
 
 
 def complete(runner, db, words: str):
-    env = {"_AFI_COMPLETE": "complete_bash", "COMP_WORDS": f"afi --db {db} {words}",
-           "COMP_CWORD": str(len(f"afi --db {db} {words}".split()) - (not words.endswith(" ")))}
+    env = {
+        "_AFI_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"afi --db {db} {words}",
+        "COMP_CWORD": str(len(f"afi --db {db} {words}".split()) - (not words.endswith(" "))),
+    }
     from afi_tracker.cli import app as the_app
 
     result = runner.invoke(the_app, [], env=env, prog_name="afi")
@@ -82,9 +90,16 @@ def test_completion_on_a_missing_or_corrupt_store_is_silent(runner, tmp_path):
     assert not missing.exists()
     corrupt = tmp_path / "bad.json"
     corrupt.write_text("{")
-    result = runner.invoke(app, [], prog_name="afi", env={
-        "_AFI_COMPLETE": "complete_bash", "COMP_WORDS": f"afi --db {corrupt} show ",
-        "COMP_CWORD": "4"})
+    result = runner.invoke(
+        app,
+        [],
+        prog_name="afi",
+        env={
+            "_AFI_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"afi --db {corrupt} show ",
+            "COMP_CWORD": "4",
+        },
+    )
     assert (result.exit_code, result.stdout.strip(), result.stderr) == (0, "", "")
     assert corrupt.read_text() == "{"
 
@@ -109,7 +124,8 @@ def test_no_colour_when_piped_or_no_color_and_colour_with_force_color(runner, db
 
 
 def test_data_on_stdout_messages_on_stderr(runner, db):
-    result = invoke(runner, "--db", str(db), "add", "I1", "x", "--owner", "o", "--due", "eom",
-                    "-f", "json")
+    result = invoke(
+        runner, "--db", str(db), "add", "I1", "x", "--owner", "o", "--due", "eom", "-f", "json"
+    )
     assert json.loads(result.stdout)["id"] == "A1"
     assert result.stderr.startswith("Added A1 to I1")

@@ -28,11 +28,37 @@ from afi_tracker.views import ActionFilter, actions_listing
 from tests.conftest import SHIPPED
 
 # Text with a bias toward what breaks things: markup, escapes, bidi, formulas, pipes.
-NASTY = st.sampled_from([
-    "[bold]", "[/]", "[link=http://x]", ":smile:", "\x1b[31m", "\x1b]8;;http://x\x07", "\x9b",
-    "\u202e", "\u2066", "=", "+", "-", "@", "＝", "\t", "\r", "\n", "|", "<script>", "&amp;",
-    "*", "_", "`", "\\", "#", "\x00", "\x7f",
-])
+NASTY = st.sampled_from(
+    [
+        "[bold]",
+        "[/]",
+        "[link=http://x]",
+        ":smile:",
+        "\x1b[31m",
+        "\x1b]8;;http://x\x07",
+        "\x9b",
+        "\u202e",
+        "\u2066",
+        "=",
+        "+",
+        "-",
+        "@",
+        "＝",
+        "\t",
+        "\r",
+        "\n",
+        "|",
+        "<script>",
+        "&amp;",
+        "*",
+        "_",
+        "`",
+        "\\",
+        "#",
+        "\x00",
+        "\x7f",
+    ]
+)
 TEXT = st.lists(st.one_of(NASTY, st.text(max_size=8)), min_size=1, max_size=8).map("".join)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -72,8 +98,9 @@ def test_any_user_text_renders_safely_in_every_format(title, owner, note, eviden
         assert visible in " ".join(shown.replace("│", " ").split()) or visible[:10] in shown
 
     for name, cells in _csv_cells(csv_render.listing(listing)):
-        assert not cells.startswith(("=", "+", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")) \
-            and not (cells.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?", cells)), name
+        assert not cells.startswith(
+            ("=", "+", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+        ) and not (cells.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?", cells)), name
 
     markdown = md_render.listing(listing)
     rows = [ln for ln in markdown.splitlines() if ln.startswith("| A1")]
@@ -96,10 +123,19 @@ def _csv_cells(text: str):
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.one_of(NASTY, st.text(max_size=30), st.just("Areas for improvement\n"),
-                          st.just("- The force should "), st.just("Cause of concern\n"),
-                          st.just("Within three months, the force should:\n")), max_size=12)
-       .map("".join))
+@given(
+    st.lists(
+        st.one_of(
+            NASTY,
+            st.text(max_size=30),
+            st.just("Areas for improvement\n"),
+            st.just("- The force should "),
+            st.just("Cause of concern\n"),
+            st.just("Within three months, the force should:\n"),
+        ),
+        max_size=12,
+    ).map("".join)
+)
 def test_any_report_text_imports_or_is_refused_cleanly(text):
     store = Store.in_memory()
     from afi_tracker.importing import apply

@@ -48,7 +48,11 @@ def west_mercia():
 
 def test_page_metadata(west_mercia):
     assert (west_mercia.title, west_mercia.force, west_mercia.programme, west_mercia.year) == (
-        "West Mercia PEEL 2018", "West Mercia Police", "PEEL", "2018")
+        "West Mercia PEEL 2018",
+        "West Mercia Police",
+        "PEEL",
+        "2018",
+    )
     assert west_mercia.subject == "Legitimacy"
     assert west_mercia.published == "2019-09-27"  # "Last updated 27/09/2019", day first
     assert west_mercia.judgement == "Requires improvement"
@@ -56,9 +60,13 @@ def test_page_metadata(west_mercia):
 
 def test_questions_and_judgements(west_mercia):
     assert [(q.number, q.judgement) for q in west_mercia.questions] == [
-        ("1", "Requires improvement"), ("2", "Good"), ("3", "Requires improvement")]
+        ("1", "Requires improvement"),
+        ("2", "Good"),
+        ("3", "Requires improvement"),
+    ]
     assert west_mercia.questions[1].text == (
-        "How well does the force ensure that its workforce behaves ethically and lawfully?")
+        "How well does the force ensure that its workforce behaves ethically and lawfully?"
+    )
 
 
 def test_areas_for_improvement_are_verbatim_per_question(west_mercia):
@@ -89,8 +97,9 @@ def test_national_recommendation_is_one_item_with_three_parts(west_mercia):
     assert (rec.deadline, rec.deadline_text) == ("2018-07-31", "by July 2018")
     assert rec.origin == "2017 legitimacy report"
     assert rec.addressee == "all forces"
-    assert rec.text.startswith("In our 2017 legitimacy report, we recommended that all forces "
-                               "should: monitor and analyse")
+    assert rec.text.startswith(
+        "In our 2017 legitimacy report, we recommended that all forces should: monitor and analyse"
+    )
 
 
 def test_bullet_characters_and_whitespace_are_normalised_nothing_else():

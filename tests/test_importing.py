@@ -12,8 +12,14 @@ KEY = "west-mercia-peel-2018-legitimacy"
 
 
 def run(store: Store, path: Path, **kw):
-    return import_file(store, path, key=kw.pop("key", None), dry_run=kw.pop("dry_run", False),
-                       by="tester", command="afi import")
+    return import_file(
+        store,
+        path,
+        key=kw.pop("key", None),
+        dry_run=kw.pop("dry_run", False),
+        by="tester",
+        command="afi import",
+    )
 
 
 def test_reimport_changes_nothing_and_writes_nothing(tmp_path: Path):
@@ -31,17 +37,31 @@ def test_reworded_new_and_removed_items_are_listed_and_work_survives(tmp_path: P
     run(store, SAMPLE_2018)
     with store.transaction("afi add", "tester") as tx:
         tx.update("items", tx.item("I5"), status="in-progress")
-        tx.insert("actions", {"uid": "a1", "item": "I8", "title": "Review promotion boards",
-                              "owner": "DCC", "due": None, "status": "planned"})
+        tx.insert(
+            "actions",
+            {
+                "uid": "a1",
+                "item": "I8",
+                "title": "Review promotion boards",
+                "owner": "DCC",
+                "due": None,
+                "status": "planned",
+            },
+        )
     text = SAMPLE_2018.read_text(encoding="utf-8")
     edited = tmp_path / "edited.txt"
     edited.write_text(
         text.replace("for managing wellbeing issues.", "for managing wellbeing.")
-        .replace("  • The force should ensure that its promotion and selection processes are "
-                 "accessible and transparent and are perceived by the workforce as fair.\n", "")
-        .replace("  • The force should ensure that its counter-corruption",
-                 "  • The force should publish its integrity data.\n"
-                 "  • The force should ensure that its counter-corruption"),
+        .replace(
+            "  • The force should ensure that its promotion and selection processes are "
+            "accessible and transparent and are perceived by the workforce as fair.\n",
+            "",
+        )
+        .replace(
+            "  • The force should ensure that its counter-corruption",
+            "  • The force should publish its integrity data.\n"
+            "  • The force should ensure that its counter-corruption",
+        ),
         encoding="utf-8",
     )
     outcome = run(store, edited, key=KEY)

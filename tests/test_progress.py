@@ -20,8 +20,13 @@ def action(status="planned", due="2025-05-30", owner="o"):
 
 
 def item(status="in-progress", deadline=None):
-    return {"id": "I1", "kind": "recommendation", "text": "x", "status": status,
-            "deadline": deadline}
+    return {
+        "id": "I1",
+        "kind": "recommendation",
+        "text": "x",
+        "status": status,
+        "deadline": deadline,
+    }
 
 
 @pytest.mark.parametrize(
@@ -40,8 +45,12 @@ def item(status="in-progress", deadline=None):
         (item("awaiting-sign-off"), [], "green", "awaiting sign-off"),
         (item("complete", deadline="2020-01-01"), [], "complete", "signed off"),
         (item("superseded"), [], "closed", "superseded"),
-        (item(), [action(status="done", due="2025-01-01")], "green",
-         "actions done: propose for closure"),
+        (
+            item(),
+            [action(status="done", due="2025-01-01")],
+            "green",
+            "actions done: propose for closure",
+        ),
     ],
 )
 def test_rag_rules(the_item, actions, rag, why):
@@ -70,12 +79,25 @@ def test_report_and_store_totals_change_with_actions_and_as_of(store):
     [report] = before.reports
     assert report.response_due == "2019-11-22"  # 27/09/2019 + 56 days
     totals = report.totals
-    assert (totals.items_total, totals.items_without_action, totals.actions_total,
-            totals.actions_done, totals.actions_overdue, totals.percent_done) == (8, 6, 3, 1, 0,
-                                                                                  33)
+    assert (
+        totals.items_total,
+        totals.items_without_action,
+        totals.actions_total,
+        totals.actions_done,
+        totals.actions_overdue,
+        totals.percent_done,
+    ) == (8, 6, 3, 1, 0, 33)
     rags = {i.id: i.rag for q in report.questions for i in q.items}
-    assert rags == {"I1": "green", "I2": "green", "I3": "red", "I4": "red", "I5": "red",
-                    "I6": "red", "I7": "red", "I8": "red"}
+    assert rags == {
+        "I1": "green",
+        "I2": "green",
+        "I3": "red",
+        "I4": "red",
+        "I5": "red",
+        "I6": "red",
+        "I7": "red",
+        "I8": "red",
+    }
 
     later = compute(store.load(), date(2025, 5, 1))
     rags = {i.id: (i.rag, i.actions_overdue) for q in later.reports[0].questions for i in q.items}

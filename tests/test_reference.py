@@ -9,8 +9,7 @@ from tests.conftest import ROOT
 def test_command_reference_is_current():
     current = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     assert current == render(), (
-        "docs/commands.md is out of date: run "
-        "`python -m afi_tracker.reference > docs/commands.md`"
+        "docs/commands.md is out of date: run `python -m afi_tracker.reference > docs/commands.md`"
     )
 
 

@@ -31,8 +31,14 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def afi(db: Path, *args: str, **kw) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*AFI, "--db", str(db), *args], capture_output=True, text=True,
-                          env=env(**kw.pop("extra_env", {})), timeout=120, **kw)
+    return subprocess.run(
+        [*AFI, "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env(**kw.pop("extra_env", {})),
+        timeout=120,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -81,14 +87,27 @@ READER = textwrap.dedent(
 def test_eight_writers_two_hundred_commands_each_lose_nothing(db, tmp_path):
     writers, count = 8, 200
     stop = tmp_path / "stop"
-    readers = [subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=env()) for _ in range(2)]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(db), str(stop)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+        )
+        for _ in range(2)
+    ]
     started = time.monotonic()
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), f"w{k}", str(count)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=env(AFI_LOCK_TIMEOUT="120"))
-             for k in range(writers)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), f"w{k}", str(count)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(AFI_LOCK_TIMEOUT="120"),
+        )
+        for k in range(writers)
+    ]
     outputs = [p.communicate(timeout=600) for p in procs]
     elapsed = time.monotonic() - started
     stop.touch()
@@ -101,8 +120,10 @@ def test_eight_writers_two_hundred_commands_each_lose_nothing(db, tmp_path):
     assert titles == sorted(f"w{k}-{n}" for k in range(writers) for n in range(count))
     assert len({a["id"] for a in snap.actions}) == writers * count
     assert sum(s["torn"] for s in seen) == 0 and all(s["reads"] > 0 for s in seen)
-    print(f"\n{writers}x{count} writes in {elapsed:.1f}s; reads beside them: "
-          f"{sum(s['reads'] for s in seen)}, torn: 0")
+    print(
+        f"\n{writers}x{count} writes in {elapsed:.1f}s; reads beside them: "
+        f"{sum(s['reads'] for s in seen)}, torn: 0"
+    )
 
 
 def test_lock_contention_times_out_naming_the_lock_file(db):
@@ -110,12 +131,23 @@ def test_lock_contention_times_out_naming_the_lock_file(db):
 
     before = db.read_bytes()
     with FileLock(f"{db}.lock"):
-        result = afi(db, "add", "I1", "x", "--owner", "o", "--due", "eom",
-                     extra_env={"AFI_LOCK_TIMEOUT": "0.5"})
+        result = afi(
+            db,
+            "add",
+            "I1",
+            "x",
+            "--owner",
+            "o",
+            "--due",
+            "eom",
+            extra_env={"AFI_LOCK_TIMEOUT": "0.5"},
+        )
     assert result.returncode == 1
-    assert result.stderr == (f"Error: store is locked by another afi process (lock file "
-                             f"{db}.lock) (waited 0.5s; retry when the other command has "
-                             "finished)\n")
+    assert result.stderr == (
+        f"Error: store is locked by another afi process (lock file "
+        f"{db}.lock) (waited 0.5s; retry when the other command has "
+        "finished)\n"
+    )
     assert db.read_bytes() == before
 
 
@@ -141,13 +173,23 @@ def test_lock_of_a_killed_process_does_not_block_the_next(db, tmp_path):
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     started = time.monotonic()
-    result = afi(db, "add", "I1", "after the kill", "--owner", "o", "--due", "eom",
-                 extra_env={"AFI_LOCK_TIMEOUT": "5"})
+    result = afi(
+        db,
+        "add",
+        "I1",
+        "after the kill",
+        "--owner",
+        "o",
+        "--due",
+        "eom",
+        extra_env={"AFI_LOCK_TIMEOUT": "5"},
+    )
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 5
 
 
 # -- 2. crashes ------------------------------------------------------------------------------
+
 
 def _grow(db: Path, actions: int) -> None:
     """Make writes take long enough that kills land inside them."""
@@ -155,9 +197,19 @@ def _grow(db: Path, actions: int) -> None:
     store = Store.at(db)
     with store.transaction("grow", "tester") as tx:
         for n in range(actions):
-            tx.insert("actions", {"uid": f"grow{n}", "item": "I2", "title": f"bulk action {n} "
-                                  + "x" * 200, "owner": "o", "due": None, "status": "planned",
-                                  "updated": tx.at, "created": tx.at})
+            tx.insert(
+                "actions",
+                {
+                    "uid": f"grow{n}",
+                    "item": "I2",
+                    "title": f"bulk action {n} " + "x" * 200,
+                    "owner": "o",
+                    "due": None,
+                    "status": "planned",
+                    "updated": tx.at,
+                    "created": tx.at,
+                },
+            )
     assert data
 
 
@@ -172,9 +224,12 @@ def test_kill_nine_at_random_points_leaves_before_or_after(db):
     for n in range(100):
         before = db.read_bytes()
         count_before = len(Store.at(db).load().actions)
-        proc = subprocess.Popen([*AFI, "--db", str(db), "add", "I1", f"crash-{n}", "--owner",
-                                 "o", "--due", "eom"], env=env(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*AFI, "--db", str(db), "add", "I1", f"crash-{n}", "--owner", "o", "--due", "eom"],
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0, duration * 1.2))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -194,26 +249,33 @@ def test_kill_nine_at_random_points_leaves_before_or_after(db):
 
 # -- 3. I/O faults ---------------------------------------------------------------------------
 
+
 def test_file_size_limit_is_a_clear_error_and_the_store_is_intact(db):
     before = db.read_bytes()
 
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) // 2, len(before) // 2))
 
-    result = subprocess.run([*AFI, "--db", str(db), "add", "I1", "x", "--owner", "o", "--due",
-                             "eom"], capture_output=True, text=True, env=env(),
-                            preexec_fn=small_files, timeout=60)
+    result = subprocess.run(
+        [*AFI, "--db", str(db), "add", "I1", "x", "--owner", "o", "--due", "eom"],
+        capture_output=True,
+        text=True,
+        env=env(),
+        preexec_fn=small_files,
+        timeout=60,
+    )
     assert result.returncode == 1
-    assert result.stderr == (f"Error: could not write store {db}: File too large (the previous "
-                             "file is unchanged; free disk space or fix permissions and "
-                             "retry)\n")
+    assert result.stderr == (
+        f"Error: could not write store {db}: File too large (the previous "
+        "file is unchanged; free disk space or fix permissions and "
+        "retry)\n"
+    )
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == [db.name, f"{db.name}.lock"]
 
 
 @pytest.mark.parametrize("failing", ["fsync", "replace", "fdopen"])
-def test_oserror_from_write_fsync_or_replace_is_exit_1_and_intact(db, failing, monkeypatch,
-                                                                   runner):
+def test_oserror_from_write_fsync_or_replace_is_exit_1_and_intact(db, failing, monkeypatch, runner):
     from tests.conftest import invoke
 
     before = db.read_bytes()
@@ -230,6 +292,7 @@ def test_oserror_from_write_fsync_or_replace_is_exit_1_and_intact(db, failing, m
 
 
 # -- 4. corrupt or hand-edited stores --------------------------------------------------------
+
 
 def _shipped() -> dict:
     return json.loads(SHIPPED.read_text())
@@ -248,31 +311,42 @@ CORRUPT = {
     "a list instead of tables": ("[]", "top level is a list"),
     "UTF-8 BOM": ("\ufeff" + SHIPPED.read_text(), "byte-order mark"),
     "NaN": (SHIPPED.read_text().replace('"position":0', '"position":NaN', 1), "NaN"),
-    "duplicate keys": (SHIPPED.read_text().replace('"kind":', '"kind":"x","kind":', 1),
-                       'duplicate key "kind"'),
-    "non-integer document id": (_edited(lambda d: d["items"].update({"I9": d["items"]["1"]})),
-                                "items[I9]: document id is not a positive whole number"),
-    "wrong field type": (_edited(lambda d: d["items"]["1"].update(text=["a"])),
-                         "items[1].text: is a list"),
-    "unknown status": (_edited(lambda d: d["items"]["1"].update(status="finished")),
-                       'items[1].status: "finished" is not an allowed value'),
-    "newer schema": (_edited(lambda d: d["meta"]["1"].update(schema=99)),
-                     "schema version 99 is newer than this afi understands"),
+    "duplicate keys": (
+        SHIPPED.read_text().replace('"kind":', '"kind":"x","kind":', 1),
+        'duplicate key "kind"',
+    ),
+    "non-integer document id": (
+        _edited(lambda d: d["items"].update({"I9": d["items"]["1"]})),
+        "items[I9]: document id is not a positive whole number",
+    ),
+    "wrong field type": (
+        _edited(lambda d: d["items"]["1"].update(text=["a"])),
+        "items[1].text: is a list",
+    ),
+    "unknown status": (
+        _edited(lambda d: d["items"]["1"].update(status="finished")),
+        'items[1].status: "finished" is not an allowed value',
+    ),
+    "newer schema": (
+        _edited(lambda d: d["meta"]["1"].update(schema=99)),
+        "schema version 99 is newer than this afi understands",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(CORRUPT))
-def test_damaged_store_is_refused_with_file_and_fault_and_never_overwritten(tmp_path, case,
-                                                                           runner):
+def test_damaged_store_is_refused_with_file_and_fault_and_never_overwritten(tmp_path, case, runner):
     from tests.conftest import invoke
 
     content, fault = CORRUPT[case]
     db = tmp_path / "tracker.json"
     db.write_text(content, encoding="utf-8")
     before = db.read_bytes()
-    for args in (["list"], ["add", "I1", "x", "--owner", "o", "--due", "eom"],
-                 ["import", str(SHIPPED.parent / "samples" /
-                                "west-mercia-peel-2018-legitimacy.txt")]):
+    for args in (
+        ["list"],
+        ["add", "I1", "x", "--owner", "o", "--due", "eom"],
+        ["import", str(SHIPPED.parent / "samples" / "west-mercia-peel-2018-legitimacy.txt")],
+    ):
         result = invoke(runner, "--db", str(db), *args)
         assert result.exit_code == 1, (case, result.output)
         assert result.stderr.startswith(f"Error: store {db} ")
@@ -288,26 +362,39 @@ def test_doctor_lists_every_problem_with_its_location(tmp_path, runner):
     data = _shipped()
     data["items"]["2"]["kind"] = "wish"
     data["items"]["3"]["text"] = None
-    data["actions"] = {"1": {"uid": "a", "id": "A7", "item": "I99", "title": "t", "owner": None,
-                             "due": None, "status": "planned"}}
+    data["actions"] = {
+        "1": {
+            "uid": "a",
+            "id": "A7",
+            "item": "I99",
+            "title": "t",
+            "owner": None,
+            "due": None,
+            "status": "planned",
+        }
+    }
     db = tmp_path / "tracker.json"
     db.write_text(json.dumps(data))
     result = invoke(runner, "--db", str(db), "doctor", "-f", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["problems"] == [
-        'items[2].kind: "wish" is not an allowed value', "items[3].text: is null"]
+        'items[2].kind: "wish" is not an allowed value',
+        "items[3].text: is null",
+    ]
     data["items"]["2"]["kind"] = "area-for-improvement"
     data["items"]["3"]["text"] = "fixed"
     db.write_text(json.dumps(data))
     result = invoke(runner, "--db", str(db), "doctor", "-f", "json")
     assert json.loads(result.stdout)["problems"] == [
         'actions[1].id: "A7" does not match its document id (expected A1)',
-        'actions[1].item: no item "I99"']
+        'actions[1].item: no item "I99"',
+    ]
     ok = invoke(runner, "--db", str(SHIPPED), "doctor")
     assert ok.exit_code == 0 and "OK (schema 2;" in ok.stdout
 
 
 # -- 5. schema versions ----------------------------------------------------------------------
+
 
 def test_older_store_is_migrated_on_first_write_with_a_backup(tmp_path, runner):
     from tests.conftest import ROOT, invoke
@@ -325,10 +412,15 @@ def test_older_store_is_migrated_on_first_write_with_a_backup(tmp_path, runner):
     assert backup.read_bytes() == original
     data = json.loads(db.read_text())
     assert data["meta"]["1"]["schema"] == 2
-    note_change = next(c for e in data["history"].values() for c in e.get("changes", [])
-                       if c["field"] == "notes")
-    assert note_change == {"field": "notes", "added": [
-        {"text": "second note", "by": "Fixture Maker", "at": note_change["added"][0]["at"]}]}
+    note_change = next(
+        c for e in data["history"].values() for c in e.get("changes", []) if c["field"] == "notes"
+    )
+    assert note_change == {
+        "field": "notes",
+        "added": [
+            {"text": "second note", "by": "Fixture Maker", "at": note_change["added"][0]["at"]}
+        ],
+    }
     # history written by the old version still reads, and undo still works across it
     shown = invoke(runner, "--db", str(db), "show", "A1").stdout
     assert "A1 notes + second note" in shown
@@ -338,6 +430,7 @@ def test_older_store_is_migrated_on_first_write_with_a_backup(tmp_path, runner):
 
 # -- 6. hostile text on import ---------------------------------------------------------------
 
+
 def test_invalid_utf8_import_is_refused_and_nothing_written(db, tmp_path, runner):
     from tests.conftest import invoke
 
@@ -346,8 +439,10 @@ def test_invalid_utf8_import_is_refused_and_nothing_written(db, tmp_path, runner
     before = db.read_bytes()
     result = invoke(runner, "--db", str(db), "import", str(bad))
     assert (result.exit_code, result.stderr) == (
-        1, f"Error: {bad} is not UTF-8 text (byte 41) (save the page as UTF-8 plain text and "
-           "import that)\n")
+        1,
+        f"Error: {bad} is not UTF-8 text (byte 41) (save the page as UTF-8 plain text and "
+        "import that)\n",
+    )
     assert db.read_bytes() == before
 
 

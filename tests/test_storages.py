@@ -44,8 +44,7 @@ def test_a_file_afi_wrote_is_trusted_and_any_edit_is_not(tmp_path: Path):
     """Per-table CRCs let afi skip re-validating its own writes, never a hand edit."""
     path = tmp_path / "s.json"
     storage = AtomicJSONStorage(path)
-    storage.write({"meta": {"1": {"schema": 2}}, "items": {"1": {"text": "abc"}},
-                   "history": {}})
+    storage.write({"meta": {"1": {"schema": 2}}, "items": {"1": {"text": "abc"}}, "history": {}})
     sections = storage.sections()
     assert sections is not None and sections.intact()
     assert sections.table("items") == {"1": {"text": "abc"}}
@@ -64,18 +63,27 @@ def test_a_file_afi_wrote_is_trusted_and_any_edit_is_not(tmp_path: Path):
 def test_write_changes_copies_untouched_tables_and_appends_history(tmp_path: Path):
     path = tmp_path / "s.json"
     storage = AtomicJSONStorage(path)
-    storage.write({"meta": {"1": {"schema": 2}}, "reports": {"1": {"key": "r"}},
-                   "items": {"1": {"text": "a"}}, "history": {"1": {"n": 1}}})
+    storage.write(
+        {
+            "meta": {"1": {"schema": 2}},
+            "reports": {"1": {"key": "r"}},
+            "items": {"1": {"text": "a"}},
+            "history": {"1": {"n": 1}},
+        }
+    )
     before = storage.sections()
-    storage.write_changes({"schema": 2}, {"items": {"1": {"text": "b"}}},
-                          {2: {"n": 2}, 3: {"n": 3}}, before)
+    storage.write_changes(
+        {"schema": 2}, {"items": {"1": {"text": "b"}}}, {2: {"n": 2}, 3: {"n": 3}}, before
+    )
     after = storage.sections()
     assert after is not None and after.intact()
     assert after.table("reports") == {"1": {"key": "r"}}
     assert after.table("items") == {"1": {"text": "b"}}
     assert after.table("history") == {"1": {"n": 1}, "2": {"n": 2}, "3": {"n": 3}}
-    assert json.loads(path.read_text()) == {"meta": {"1": after.meta}, **{
-        n: after.table(n) for n in ("reports", "items", "history")}}
+    assert json.loads(path.read_text()) == {
+        "meta": {"1": after.meta},
+        **{n: after.table(n) for n in ("reports", "items", "history")},
+    }
 
 
 @pytest.mark.parametrize("failing", ["replace", "fsync"])

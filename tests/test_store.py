@@ -51,7 +51,9 @@ def test_every_change_is_in_the_history_with_who_and_command(store: Store):
         tx.update("items", tx.item("I1"), text="uno")
     history = store.load().history
     assert [(h["txn"], h["op"], h["by"], h["command"]) for h in history] == [
-        (1, "create", "tester", "test"), (2, "update", "alice", "afi edit")]
+        (1, "create", "tester", "test"),
+        (2, "update", "alice", "afi edit"),
+    ]
     assert history[1]["changes"] == [{"field": "text", "old": "one", "new": "uno"}]
 
 
@@ -66,12 +68,17 @@ def test_missing_store_is_reported(tmp_path: Path):
         ("null", "top level is null"),
         ("[]", "top level is a list"),
         ('{"meta": {"1": {"schema": 99}}}', "schema version 99 is newer"),
-        ('{"meta": {"1": {"schema": 1}}, "items": {"x": {}}}',
-         "items[x]: document id is not a positive whole number"),
+        (
+            '{"meta": {"1": {"schema": 1}}, "items": {"x": {}}}',
+            "items[x]: document id is not a positive whole number",
+        ),
         ('{"meta": {"1": {"schema": 1}}, "items": []}', 'table "items" is a list'),
-        ('{"meta": {"1": {"schema": 1}}, "items": {"1": {"uid": "u", "report": "r", '
-         '"kind": "area-for-improvement", "text": 5, "status": "open", "question": null, '
-         '"deadline": null}}}', "items[1].text: is a number"),
+        (
+            '{"meta": {"1": {"schema": 1}}, "items": {"1": {"uid": "u", "report": "r", '
+            '"kind": "area-for-improvement", "text": 5, "status": "open", "question": null, '
+            '"deadline": null}}}',
+            "items[1].text: is a number",
+        ),
     ],
 )
 def test_invalid_store_is_refused_and_left_byte_for_byte(tmp_path: Path, content, fault):
@@ -114,8 +121,11 @@ def test_two_concurrent_writer_processes_lose_nothing(tmp_path: Path):
     path = tmp_path / "tracker.json"
     count = 60
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(count)],
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), name, str(count)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("a", "b")
     ]
     for proc in procs:

@@ -61,11 +61,15 @@ def add(
         )
     check_status(status)
     if status in ("done", "cancelled"):
-        raise TransitionRefused(f"a new action cannot start as {status}",
-                                hint="add it, then use `afi done` or `afi cancel`")
+        raise TransitionRefused(
+            f"a new action cannot start as {status}",
+            hint="add it, then use `afi done` or `afi cancel`",
+        )
     if status in NEEDS_REASON:
-        raise InvalidValue(f"a new action cannot start as {status} without a reason",
-                           hint="add it, then use `afi block ACTION --reason ...`")
+        raise InvalidValue(
+            f"a new action cannot start as {status} without a reason",
+            hint="add it, then use `afi block ACTION --reason ...`",
+        )
     record: Record = {
         "uid": new_key(),
         "id": "",
@@ -75,7 +79,8 @@ def add(
         "due": due.isoformat() if due else None,
         "due_history": (
             [{"due": due.isoformat(), "reason": "set when added", "by": tx.by, "at": tx.at}]
-            if due else []
+            if due
+            else []
         ),
         "status": status,
         "status_reason": None,
@@ -91,8 +96,14 @@ def add(
 
 
 def transition(
-    tx: Transaction, action: Record, status: str, *, reason: str | None = None,
-    evidence: list[str] | None = None, description: str | None = None, reopen: bool = False,
+    tx: Transaction,
+    action: Record,
+    status: str,
+    *,
+    reason: str | None = None,
+    evidence: list[str] | None = None,
+    description: str | None = None,
+    reopen: bool = False,
 ) -> Record:
     check_status(status)
     current = action["status"]
@@ -105,15 +116,19 @@ def transition(
         allowed = ", ".join(TRANSITIONS[current])
         raise TransitionRefused(
             f"action {action['id']} cannot go from {current} to {status}",
-            hint=f"from {current} it can go to: {allowed}" if allowed
+            hint=f"from {current} it can go to: {allowed}"
+            if allowed
             else f"reopen it first: afi reopen {action['id']}",
         )
     if status in NEEDS_REASON and not (reason and reason.strip()):
         raise InvalidValue(f"{status} needs a reason", hint="add --reason TEXT")
     if status == current and not evidence and not reopen and reason == action.get("status_reason"):
         return action
-    changes: dict[str, Any] = {"status": status, "updated": tx.at,
-                               "status_reason": reason if status in NEEDS_REASON else None}
+    changes: dict[str, Any] = {
+        "status": status,
+        "updated": tx.at,
+        "status_reason": reason if status in NEEDS_REASON else None,
+    }
     if evidence:
         changes["evidence"] = action.get("evidence", []) + _evidence(evidence, description, tx)
     return tx.update("actions", action, **changes)
@@ -153,9 +168,10 @@ def update(
     if evidence:
         changes["evidence"] = action.get("evidence", []) + _evidence(evidence, description, tx)
     if not changes and status is None:
-        raise InvalidValue(f"nothing to change on {action['id']}",
-                           hint="give at least one of --title, --owner, --due, --status, --note, "
-                           "--evidence")
+        raise InvalidValue(
+            f"nothing to change on {action['id']}",
+            hint="give at least one of --title, --owner, --due, --status, --note, --evidence",
+        )
     if changes:
         changes["updated"] = tx.at
         action = tx.update("actions", action, **changes)
@@ -168,8 +184,12 @@ def reopen(tx: Transaction, handle: str, reason: str | None = None) -> Record:
     action = tx.action(handle)
     reopened = transition(tx, action, "in-progress", reopen=True)
     if reason:
-        reopened = tx.update("actions", reopened, notes=reopened.get("notes", []) + [
-            {"text": f"reopened: {reason}", "by": tx.by, "at": tx.at}])
+        reopened = tx.update(
+            "actions",
+            reopened,
+            notes=reopened.get("notes", [])
+            + [{"text": f"reopened: {reason}", "by": tx.by, "at": tx.at}],
+        )
     item = tx.item(action["item"])
     if item.get("status") in ("awaiting-sign-off", "complete"):
         tx.update("items", item, status="in-progress")

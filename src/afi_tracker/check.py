@@ -30,15 +30,31 @@ RULES = (
     Rule("AFI101", "action-overdue", "error", "an open action is past its deadline"),
     Rule("AFI102", "item-without-action", "error", "an open item has no action planned"),
     Rule("AFI103", "action-without-owner", "error", "an open action has no owner"),
-    Rule("AFI104", "recommendation-past-deadline", "error",
-         "a recommendation is past its own deadline and not complete"),
-    Rule("AFI105", "sign-off-stale", "error",
-         "an item has awaited sign-off for longer than the stale period"),
+    Rule(
+        "AFI104",
+        "recommendation-past-deadline",
+        "error",
+        "a recommendation is past its own deadline and not complete",
+    ),
+    Rule(
+        "AFI105",
+        "sign-off-stale",
+        "error",
+        "an item has awaited sign-off for longer than the stale period",
+    ),
     Rule("AFI201", "action-due-soon", "warning", "an open action is due within the warn window"),
-    Rule("AFI202", "action-stale", "warning",
-         "an open action has not been updated within the stale period"),
-    Rule("AFI203", "closed-without-evidence", "warning",
-         "an item was proposed for closure or completed with no evidence"),
+    Rule(
+        "AFI202",
+        "action-stale",
+        "warning",
+        "an open action has not been updated within the stale period",
+    ),
+    Rule(
+        "AFI203",
+        "closed-without-evidence",
+        "warning",
+        "an item was proposed for closure or completed with no evidence",
+    ),
 )
 _BY_CODE = {r.code: r for r in RULES}
 _BY_NAME = {r.name: r for r in RULES}
@@ -51,8 +67,9 @@ def rule_code(text: str) -> str:
         return key.upper()
     if key.lower() in _BY_NAME:
         return _BY_NAME[key.lower()].code
-    raise InvalidValue(f'unknown rule "{text}"',
-                       hint="rules: " + ", ".join(f"{r.code} {r.name}" for r in RULES))
+    raise InvalidValue(
+        f'unknown rule "{text}"', hint="rules: " + ", ".join(f"{r.code} {r.name}" for r in RULES)
+    )
 
 
 @dataclass
@@ -68,12 +85,24 @@ class Options:
         return self.severity.get(code, _BY_CODE[code].severity)
 
 
-def severities(file_ignore: list[str], file_error: list[str], file_warning: list[str],
-               ignore: list[str], error: list[str], warning: list[str]) -> dict[str, str | None]:
+def severities(
+    file_ignore: list[str],
+    file_error: list[str],
+    file_warning: list[str],
+    ignore: list[str],
+    error: list[str],
+    warning: list[str],
+) -> dict[str, str | None]:
     """Re-grading from the config file, then from flags, which win code by code."""
     graded: dict[str, str | None] = {}
-    for codes, grade in ((file_ignore, None), (file_error, "error"), (file_warning, "warning"),
-                         (ignore, None), (error, "error"), (warning, "warning")):
+    for codes, grade in (
+        (file_ignore, None),
+        (file_error, "error"),
+        (file_warning, "warning"),
+        (ignore, None),
+        (error, "error"),
+        (warning, "warning"),
+    ):
         for code in codes:
             graded[rule_code(code)] = grade
     return graded
@@ -130,8 +159,12 @@ def run(store: Store, options: Options) -> CheckResult:
             data = store.read_raw()
         except StoreError as exc:
             raise CheckUnreadable(exc.message, exc.hint) from None
-        findings = [Finding("AFI100", "store-invalid", "error", None, None, "store",
-                            f"store {store.label}: {p}") for p in problems(data)]
+        findings = [
+            Finding(
+                "AFI100", "store-invalid", "error", None, None, "store", f"store {store.label}: {p}"
+            )
+            for p in problems(data)
+        ]
         findings = [f for f in findings if options.grade("AFI100")]
         return CheckResult(options.as_of.isoformat(), store.label, options.strict, findings, {})
     except StoreError as exc:
@@ -163,15 +196,29 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         if status in ("open", "in-progress") and not live:
             add("AFI102", key, handle, handle, f"{handle} has no action: {_short(item['text'])}")
         deadline = item.get("deadline")
-        if (item["kind"] == "recommendation" and deadline and status not in ITEM_CLOSED
-                and date.fromisoformat(deadline) < as_of):
-            add("AFI104", key, handle, handle,
-                f"{handle} is past its deadline {deadline} and not complete")
+        if (
+            item["kind"] == "recommendation"
+            and deadline
+            and status not in ITEM_CLOSED
+            and date.fromisoformat(deadline) < as_of
+        ):
+            add(
+                "AFI104",
+                key,
+                handle,
+                handle,
+                f"{handle} is past its deadline {deadline} and not complete",
+            )
         if status == "awaiting-sign-off":
             since = _proposed_on(item, snap)
             if since is not None and since < as_of - options.stale_after:
-                add("AFI105", key, handle, handle,
-                    f"{handle} has awaited sign-off since {since.isoformat()}")
+                add(
+                    "AFI105",
+                    key,
+                    handle,
+                    handle,
+                    f"{handle} has awaited sign-off since {since.isoformat()}",
+                )
         if status in ("awaiting-sign-off", "complete") and not _has_evidence(item, actions):
             add("AFI203", key, handle, handle, f"{handle} is {status} with no evidence")
         for action in sorted(actions, key=lambda a: a["id"]):
@@ -180,18 +227,35 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
             aid = action["id"]
             due = date.fromisoformat(action["due"]) if action.get("due") else None
             if due is not None and due < as_of:
-                add("AFI101", key, handle, aid, f"{aid} ({handle}) is overdue: due "
+                add(
+                    "AFI101",
+                    key,
+                    handle,
+                    aid,
+                    f"{aid} ({handle}) is overdue: due "
                     f"{due.isoformat()}, owner {action.get('owner') or 'none'}: "
-                    f"{_short(action['title'])}")
+                    f"{_short(action['title'])}",
+                )
             elif due is not None and due <= as_of + options.warn_within:
-                add("AFI201", key, handle, aid, f"{aid} ({handle}) is due {due.isoformat()}, "
-                    f"owner {action.get('owner') or 'none'}: {_short(action['title'])}")
+                add(
+                    "AFI201",
+                    key,
+                    handle,
+                    aid,
+                    f"{aid} ({handle}) is due {due.isoformat()}, "
+                    f"owner {action.get('owner') or 'none'}: {_short(action['title'])}",
+                )
             if not (action.get("owner") or "").strip():
                 add("AFI103", key, handle, aid, f"{aid} ({handle}) has no owner")
             updated = _day(action.get("updated") or action.get("created"))
             if updated is not None and updated < as_of - options.stale_after:
-                add("AFI202", key, handle, aid,
-                    f"{aid} ({handle}) has not been updated since {updated.isoformat()}")
+                add(
+                    "AFI202",
+                    key,
+                    handle,
+                    aid,
+                    f"{aid} ({handle}) has not been updated since {updated.isoformat()}",
+                )
     return CheckResult(as_of.isoformat(), label, options.strict, findings, checked)
 
 
@@ -216,9 +280,14 @@ def _proposed_on(item: Record, snap: Snapshot) -> date | None:
     # Stores written before proposed_at was kept: the history knows.
     latest = None
     for entry in snap.history:
-        if entry.get("uid") == item.get("uid") and entry["op"] == "update" and any(
+        if (
+            entry.get("uid") == item.get("uid")
+            and entry["op"] == "update"
+            and any(
                 c["field"] == "status" and c["new"] == "awaiting-sign-off"
-                for c in entry.get("changes", [])):
+                for c in entry.get("changes", [])
+            )
+        ):
             latest = entry["at"]
     return _day(latest)
 
@@ -229,10 +298,21 @@ def _has_evidence(item: Record, actions: list[Record]) -> bool:
 
 def as_data(result: CheckResult) -> dict[str, Any]:
     """The stable JSON form: {"ok", "failures", "warnings"}, each entry with code, id, message."""
-    def entry(f: Finding) -> dict[str, Any]:
-        return {"code": f.code, "rule": f.name, "id": f.id, "item": f.item, "report": f.report,
-                "message": f.message}
 
-    return {"ok": result.ok, "as_of": result.as_of, "strict": result.strict,
-            "failures": [entry(f) for f in result.failures],
-            "warnings": [entry(f) for f in result.warnings]}
+    def entry(f: Finding) -> dict[str, Any]:
+        return {
+            "code": f.code,
+            "rule": f.name,
+            "id": f.id,
+            "item": f.item,
+            "report": f.report,
+            "message": f.message,
+        }
+
+    return {
+        "ok": result.ok,
+        "as_of": result.as_of,
+        "strict": result.strict,
+        "failures": [entry(f) for f in result.failures],
+        "warnings": [entry(f) for f in result.warnings],
+    }

@@ -33,8 +33,9 @@ def _snapshot(db: Path | str | None) -> Snapshot:
     return Store.at(db).load()
 
 
-def _safe(db: Path | str | None, pick: Callable[[Snapshot], Iterable[Candidate]]
-          ) -> list[Candidate]:
+def _safe(
+    db: Path | str | None, pick: Callable[[Snapshot], Iterable[Candidate]]
+) -> list[Candidate]:
     try:
         return list(pick(_snapshot(db)))
     except Exception:  # noqa: BLE001 - completion must never print an error into the shell
@@ -52,13 +53,21 @@ def _short(text: str) -> str:
 
 
 def items(db: Path | str | None, incomplete: str) -> list[Candidate]:
-    return _safe(db, lambda s: ((i["id"], _short(i["text"])) for i in s.items
-                                if _starts(i["id"], incomplete)))
+    return _safe(
+        db,
+        lambda s: ((i["id"], _short(i["text"])) for i in s.items if _starts(i["id"], incomplete)),
+    )
 
 
 def actions(db: Path | str | None, incomplete: str) -> list[Candidate]:
-    return _safe(db, lambda s: ((a["id"], _short(f"{a['status']}: {a['title']}"))
-                                for a in s.actions if _starts(a["id"], incomplete)))
+    return _safe(
+        db,
+        lambda s: (
+            (a["id"], _short(f"{a['status']}: {a['title']}"))
+            for a in s.actions
+            if _starts(a["id"], incomplete)
+        ),
+    )
 
 
 def handles(db: Path | str | None, incomplete: str) -> list[Candidate]:
@@ -66,8 +75,12 @@ def handles(db: Path | str | None, incomplete: str) -> list[Candidate]:
 
 
 def reports(db: Path | str | None, incomplete: str) -> list[Candidate]:
-    return _safe(db, lambda s: ((r["key"], _short(r["title"])) for r in s.reports
-                                if _starts(r["key"], incomplete)))
+    return _safe(
+        db,
+        lambda s: (
+            (r["key"], _short(r["title"])) for r in s.reports if _starts(r["key"], incomplete)
+        ),
+    )
 
 
 def owners(db: Path | str | None, incomplete: str) -> list[Candidate]:

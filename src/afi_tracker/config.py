@@ -59,12 +59,15 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _check(key: str, value: Any, where: str) -> Any:
     def bad(expected: str) -> ConfigError:
-        return ConfigError(f"{where}: {key} must be {expected} (got {value!r})",
-                           hint="fix the file, or see `afi config show`")
+        return ConfigError(
+            f"{where}: {key} must be {expected} (got {value!r})",
+            hint="fix the file, or see `afi config show`",
+        )
 
     if key not in DEFAULTS:
-        raise ConfigError(f'{where}: unknown setting "{key}"',
-                          hint=f"known settings: {', '.join(DEFAULTS)}")
+        raise ConfigError(
+            f'{where}: unknown setting "{key}"', hint=f"known settings: {', '.join(DEFAULTS)}"
+        )
     if key in ("db", "user"):
         if not isinstance(value, str) or not value.strip():
             raise bad("a non-empty string")

@@ -57,8 +57,10 @@ def _references(data: dict[str, Any]) -> list[str]:
         for doc_id, doc in data.get(table, {}).items():
             where = f"{table}[{doc_id}]"
             if doc.get("id") != f"{prefix}{doc_id}":
-                found.append(f'{where}.id: "{doc.get("id")}" does not match its document id '
-                             f"(expected {prefix}{doc_id})")
+                found.append(
+                    f'{where}.id: "{doc.get("id")}" does not match its document id '
+                    f"(expected {prefix}{doc_id})"
+                )
             if doc["uid"] in seen:
                 found.append(f"{where}.uid: the same key as {seen[doc['uid']]}")
             seen[doc["uid"]] = where
@@ -67,7 +69,8 @@ def _references(data: dict[str, Any]) -> list[str]:
                 if doc["report"] not in reports:
                     found.append(f'{where}.report: no report "{doc["report"]}"')
             elif doc["item"] not in items and not any(
-                    i.get("id") == doc["item"] for i in data.get("items", {}).values()):
+                i.get("id") == doc["item"] for i in data.get("items", {}).values()
+            ):
                 found.append(f'{where}.item: no item "{doc["item"]}"')
     return found
 
@@ -78,7 +81,10 @@ def describe(result: Examination) -> list[str]:
         counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
         version = f"schema {result.schema}" + (
             f" (will be migrated to {SCHEMA_VERSION} on the next change)"
-            if result.schema and result.schema < SCHEMA_VERSION else "")
+            if result.schema and result.schema < SCHEMA_VERSION
+            else ""
+        )
         return [f"{result.store}: OK ({version}; {counts})"]
-    return [f"{result.store}: {len(result.problems)} problem"
-            f"{'s' * (len(result.problems) != 1)}"] + [f"  {p}" for p in result.problems]
+    return [
+        f"{result.store}: {len(result.problems)} problem{'s' * (len(result.problems) != 1)}"
+    ] + [f"  {p}" for p in result.problems]

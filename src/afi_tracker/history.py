@@ -68,8 +68,13 @@ def commands(history: list[Record]) -> list[Command]:
         cmd = grouped.get(entry["txn"])
         if cmd is None:
             cmd = grouped[entry["txn"]] = Command(
-                entry["txn"], entry["at"], entry.get("by", ""), entry.get("command", ""),
-                entry.get("undoes"), [], [],
+                entry["txn"],
+                entry["at"],
+                entry.get("by", ""),
+                entry.get("command", ""),
+                entry.get("undoes"),
+                [],
+                [],
             )
         cmd.changes.extend(describe(entry))
         if entry.get("record") not in cmd.records:

@@ -17,8 +17,16 @@ from .store import Store, Transaction
 
 # Fields the report sets on an item; anything else (status, evidence) is the user's.
 _REPORT_FIELDS = (
-    "kind", "text", "question", "deadline", "deadline_text", "addressee", "origin",
-    "parts", "truncated", "position",
+    "kind",
+    "text",
+    "question",
+    "deadline",
+    "deadline_text",
+    "addressee",
+    "origin",
+    "parts",
+    "truncated",
+    "position",
 )
 
 
@@ -87,8 +95,7 @@ def apply(
         "source": source,
         "format": parsed.format,
         "questions": [
-            {"number": q.number, "text": q.text, "judgement": q.judgement}
-            for q in parsed.questions
+            {"number": q.number, "text": q.text, "judgement": q.judgement} for q in parsed.questions
         ],
     }
     existing_report = next((r for r in tx.reports if r["key"] == key), None)
@@ -124,8 +131,12 @@ def apply(
         outcome.removed.append(old)
         if old["id"] in with_actions or old.get("status") != "open":
             # Work recorded against it must stay readable.
-            tx.update("items", old, status="superseded",
-                      status_reason=f"no longer in the report as imported on {tx.at[:10]}")
+            tx.update(
+                "items",
+                old,
+                status="superseded",
+                status_reason=f"no longer in the report as imported on {tx.at[:10]}",
+            )
         else:
             tx.delete("items", old)
     outcome.items = stored

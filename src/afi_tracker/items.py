@@ -17,8 +17,14 @@ from .store import Transaction
 SETTABLE: Final = ("superseded", "no-further-action", "open", "in-progress")
 
 
-def close(tx: Transaction, handle: str, evidence: list[str], *, force: bool = False,
-          description: str | None = None) -> Record:
+def close(
+    tx: Transaction,
+    handle: str,
+    evidence: list[str],
+    *,
+    force: bool = False,
+    description: str | None = None,
+) -> Record:
     item = tx.item(handle)
     if item["status"] not in ("open", "in-progress"):
         raise TransitionRefused(
@@ -26,8 +32,10 @@ def close(tx: Transaction, handle: str, evidence: list[str], *, force: bool = Fa
             "proposed for closure"
         )
     if not [e for e in evidence if e.strip()]:
-        raise InvalidValue("proposing an item for closure needs evidence",
-                           hint="add --evidence REF (a link or a file path)")
+        raise InvalidValue(
+            "proposing an item for closure needs evidence",
+            hint="add --evidence REF (a link or a file path)",
+        )
     still_open = open_actions(tx, item["id"])
     if still_open and not force:
         handles = ", ".join(a["id"] for a in still_open)
@@ -35,10 +43,13 @@ def close(tx: Transaction, handle: str, evidence: list[str], *, force: bool = Fa
             f"item {item['id']} has open actions: {handles}",
             hint="finish or cancel them first, or add --force (it is recorded)",
         )
-    new_evidence = [{"ref": ref, "description": description, "at": tx.at, "by": tx.by}
-                    for ref in evidence]
+    new_evidence = [
+        {"ref": ref, "description": description, "at": tx.at, "by": tx.by} for ref in evidence
+    ]
     return tx.update(
-        "items", item, status="awaiting-sign-off",
+        "items",
+        item,
+        status="awaiting-sign-off",
         evidence=item.get("evidence", []) + new_evidence,
         closure_forced_with_open_actions=[a["id"] for a in still_open] if still_open else None,
         status_reason=None,
@@ -59,9 +70,11 @@ def sign_off(tx: Transaction, handle: str) -> Record:
 
 def set_status(tx: Transaction, handle: str, status: str, reason: str | None) -> Record:
     if status not in SETTABLE:
-        raise InvalidValue(f'cannot set an item to "{status}" directly',
-                           hint=f"use one of: {', '.join(SETTABLE)}; closure goes through "
-                           "`afi item close` and `afi item sign-off`")
+        raise InvalidValue(
+            f'cannot set an item to "{status}" directly',
+            hint=f"use one of: {', '.join(SETTABLE)}; closure goes through "
+            "`afi item close` and `afi item sign-off`",
+        )
     if not (reason and reason.strip()):
         raise InvalidValue(f"setting an item to {status} needs a reason", hint="add --reason TEXT")
     item = tx.item(handle)

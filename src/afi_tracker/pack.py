@@ -55,10 +55,14 @@ class PackReport:
 
     def facts(self, made_on: str) -> list[tuple[str, str]]:
         """The header of the pack for this report: label and value, empty ones left out."""
-        facts = [("Force or service", self.force), ("Subject", self.subject),
-                 ("Overall judgement", self.judgement), ("Published", self.published),
-                 ("Response due (s55, 56 days)", self.response_due),
-                 ("This pack made on", made_on)]
+        facts = [
+            ("Force or service", self.force),
+            ("Subject", self.subject),
+            ("Overall judgement", self.judgement),
+            ("Published", self.published),
+            ("Response due (s55, 56 days)", self.response_due),
+            ("This pack made on", made_on),
+        ]
         return [(label, value) for label, value in facts if value]
 
 
@@ -69,8 +73,10 @@ class PackView:
 
 
 def _evidence(action: Record) -> list[str]:
-    return [e["ref"] + (f" ({e['description']})" if e.get("description") else "")
-            for e in action.get("evidence", [])]
+    return [
+        e["ref"] + (f" ({e['description']})" if e.get("description") else "")
+        for e in action.get("evidence", [])
+    ]
 
 
 def build(snap: Snapshot, made_on: date, report_key: str | None = None) -> PackView:
@@ -81,19 +87,43 @@ def build(snap: Snapshot, made_on: date, report_key: str | None = None) -> PackV
     for report in sorted_reports(snap, report_key):
         questions = {q["number"]: q for q in report.get("questions", [])}
         packed = PackReport(
-            report["key"], report["title"], report.get("force", ""),
-            report.get("programme", ""), report.get("subject", ""), report.get("judgement"),
-            report.get("published"), response_due(report))
+            report["key"],
+            report["title"],
+            report.get("force", ""),
+            report.get("programme", ""),
+            report.get("subject", ""),
+            report.get("judgement"),
+            report.get("published"),
+            response_due(report),
+        )
         for item in ordered_items(snap, report["key"]):
             q = questions.get(item.get("question") or "")
             actions = sorted(by_item.get(item["id"], []), key=item_number)
-            packed.items.append(PackItem(
-                item["id"], item["kind"], item["text"], item.get("question"),
-                q["text"] if q else None, q.get("judgement") if q else None,
-                item.get("status", "open"), item.get("deadline"), item.get("deadline_text"),
-                list(item.get("parts", [])), bool(item.get("truncated")),
-                [PackAction(a["id"], a["title"], a.get("owner"), a.get("due"), a["status"],
-                            _evidence(a)) for a in actions],
-            ))
+            packed.items.append(
+                PackItem(
+                    item["id"],
+                    item["kind"],
+                    item["text"],
+                    item.get("question"),
+                    q["text"] if q else None,
+                    q.get("judgement") if q else None,
+                    item.get("status", "open"),
+                    item.get("deadline"),
+                    item.get("deadline_text"),
+                    list(item.get("parts", [])),
+                    bool(item.get("truncated")),
+                    [
+                        PackAction(
+                            a["id"],
+                            a["title"],
+                            a.get("owner"),
+                            a.get("due"),
+                            a["status"],
+                            _evidence(a),
+                        )
+                        for a in actions
+                    ],
+                )
+            )
         reports.append(packed)
     return PackView(made_on.isoformat(), reports)

@@ -73,15 +73,23 @@ class Totals:
         self.items_total += 1
         self.items_complete += item.status == "complete"
         self.items_without_action += item.actions_total == 0 and item.rag not in (
-            "complete", "closed")
+            "complete",
+            "closed",
+        )
         self.actions_total += item.actions_total
         self.actions_done += item.actions_done
         self.actions_overdue += item.actions_overdue
         self.rag[item.rag] += 1
 
     def merge(self, other: Totals) -> None:
-        for name in ("items_total", "items_complete", "items_without_action", "actions_total",
-                     "actions_done", "actions_overdue"):
+        for name in (
+            "items_total",
+            "items_complete",
+            "items_without_action",
+            "actions_total",
+            "actions_done",
+            "actions_overdue",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for rag, count in other.rag.items():
             self.rag[rag] += count
@@ -107,8 +115,9 @@ class StatusView:
     details: bool = False  # tables: every item even when there are hundreds
 
 
-def item_progress(item: Record, actions: list[Record], as_of: date,
-                  amber_days: int = AMBER_DAYS) -> ItemProgress:
+def item_progress(
+    item: Record, actions: list[Record], as_of: date, amber_days: int = AMBER_DAYS
+) -> ItemProgress:
     # One pass, comparing ISO dates as strings (they sort as dates): this runs
     # for every item of every report, 100k actions in a large store.
     today = as_of.isoformat()
@@ -143,18 +152,34 @@ def item_progress(item: Record, actions: list[Record], as_of: date,
     status = item.get("status", "open")
     rag, why = _rag(status, live, overdue, blocked, dues, deadline, as_of, soon)
     return ItemProgress(
-        id=item["id"], kind=item["kind"], text=item["text"], question=item.get("question"),
-        status=status, deadline=item.get("deadline"), truncated=bool(item.get("truncated")),
-        actions_total=len(live), actions_done=done,
-        actions_overdue=len(overdue), actions_blocked=len(blocked),
+        id=item["id"],
+        kind=item["kind"],
+        text=item["text"],
+        question=item.get("question"),
+        status=status,
+        deadline=item.get("deadline"),
+        truncated=bool(item.get("truncated")),
+        actions_total=len(live),
+        actions_done=done,
+        actions_overdue=len(overdue),
+        actions_blocked=len(blocked),
         next_due=dues[0] if dues else None,
         owners=sorted(owners, key=str.casefold),
-        rag=rag, why=why,
+        rag=rag,
+        why=why,
     )
 
 
-def _rag(status: str, live: list[Record], overdue: list[Record], blocked: list[Record],
-         dues: list[str], deadline: date | None, as_of: date, soon: date) -> tuple[str, str]:
+def _rag(
+    status: str,
+    live: list[Record],
+    overdue: list[Record],
+    blocked: list[Record],
+    dues: list[str],
+    deadline: date | None,
+    as_of: date,
+    soon: date,
+) -> tuple[str, str]:
     if status == "complete":
         return "complete", "signed off"
     if status in ("superseded", "no-further-action"):
@@ -189,8 +214,9 @@ def response_due(report: Record) -> str | None:
     return (date.fromisoformat(published) + relativedelta(days=S55_DAYS)).isoformat()
 
 
-def compute(snap: Snapshot, as_of: date, report_key: str | None = None,
-            amber_days: int = AMBER_DAYS) -> StatusView:
+def compute(
+    snap: Snapshot, as_of: date, report_key: str | None = None, amber_days: int = AMBER_DAYS
+) -> StatusView:
     from .views import ordered_items, sorted_reports
 
     by_item = snap.actions_by_item()
@@ -198,8 +224,10 @@ def compute(snap: Snapshot, as_of: date, report_key: str | None = None,
     reports = []
     for report in sorted_reports(snap, report_key):
         totals = Totals()
-        progress = [item_progress(i, by_item.get(i["id"], []), as_of, amber_days)
-                    for i in ordered_items(snap, report["key"])]
+        progress = [
+            item_progress(i, by_item.get(i["id"], []), as_of, amber_days)
+            for i in ordered_items(snap, report["key"])
+        ]
         for p in progress:
             totals.add(p)
         questions: list[QuestionProgress] = []
@@ -207,11 +235,25 @@ def compute(snap: Snapshot, as_of: date, report_key: str | None = None,
         if loose:
             questions.append(QuestionProgress(None, "", None, loose))
         for q in report.get("questions", []):
-            questions.append(QuestionProgress(
-                q["number"], q["text"], q.get("judgement"),
-                [p for p in progress if p.question == q["number"]]))
-        reports.append(ReportProgress(
-            report["key"], report["title"], report.get("force", ""), report.get("judgement"),
-            report.get("published"), response_due(report), questions, totals))
+            questions.append(
+                QuestionProgress(
+                    q["number"],
+                    q["text"],
+                    q.get("judgement"),
+                    [p for p in progress if p.question == q["number"]],
+                )
+            )
+        reports.append(
+            ReportProgress(
+                report["key"],
+                report["title"],
+                report.get("force", ""),
+                report.get("judgement"),
+                report.get("published"),
+                response_due(report),
+                questions,
+                totals,
+            )
+        )
         overall.merge(totals)
     return StatusView(as_of.isoformat(), reports, overall)

@@ -89,8 +89,9 @@ def _encode(doc: Any) -> bytes:
 
 def _content(docs: dict[Any, Any]) -> bytes:
     """A table's records, one per line, separated by commas: `"1":{...},\n"2":{...}`."""
-    return b",\n".join(b'"%s":%s' % (str(doc_id).encode(), _encode(doc))
-                       for doc_id, doc in docs.items())
+    return b",\n".join(
+        b'"%s":%s' % (str(doc_id).encode(), _encode(doc)) for doc_id, doc in docs.items()
+    )
 
 
 def _assemble(meta: dict[str, Any], contents: dict[str, Any], crcs: dict[str, int]) -> list[Any]:
@@ -101,10 +102,14 @@ def _assemble(meta: dict[str, Any], contents: dict[str, Any], crcs: dict[str, in
     command does not need (history, above all).
     """
     names = [n for n in TABLE_ORDER if n in contents] + sorted(
-        n for n in contents if n not in TABLE_ORDER)
+        n for n in contents if n not in TABLE_ORDER
+    )
     # Lengths let a reader find each table without scanning (or paging in) the others.
-    meta = dict(meta, crc={name: crcs[name] for name in names},
-                len={name: len(contents[name]) for name in names})
+    meta = dict(
+        meta,
+        crc={name: crcs[name] for name in names},
+        len={name: len(contents[name]) for name in names},
+    )
     chunks: list[Any] = [b'{\n"meta":{\n"1":', _encode(meta), b"\n}"]
     for name in names:
         body = contents[name]
@@ -143,7 +148,7 @@ class Sections:
         if meta_end < 0:
             return None
         try:
-            meta = parse_store_bytes(bytes(buf[len(prefix):meta_end]), "meta")
+            meta = parse_store_bytes(bytes(buf[len(prefix) : meta_end]), "meta")
         except StoreCorrupt:
             return None
         crcs = meta.get("crc") if isinstance(meta, dict) else None
@@ -153,19 +158,19 @@ class Sections:
         cursor = meta_end + 2
         for name in crcs:
             header = b',\n"' + name.encode() + b'":{\n'
-            if buf[cursor:cursor + len(header)] != header:
+            if buf[cursor : cursor + len(header)] != header:
                 return None
             start = cursor + len(header)
             size = meta.get("len", {}).get(name) if isinstance(meta.get("len"), dict) else None
             if isinstance(size, int) and size >= 0:
                 end = start + size
                 close = b"\n}" if size else b"}"
-                if buf[end:end + len(close)] != close:
+                if buf[end : end + len(close)] != close:
                     return None
                 spans[name] = (start, end)
                 cursor = end + len(close)
                 continue
-            if buf[start:start + 1] == b"}":
+            if buf[start : start + 1] == b"}":
                 spans[name] = (start, start)
                 cursor = start + 1
                 continue
@@ -176,7 +181,7 @@ class Sections:
                 end = buf.find(b"\n}", end)
                 if end < 0:
                     return None
-                if buf[end + 2:end + 3] in (b",", b"\n"):
+                if buf[end + 2 : end + 3] in (b",", b"\n"):
                     break
                 end += 2
             spans[name] = (start, end)
@@ -214,7 +219,7 @@ class Sections:
         gc_was_on = gc.isenabled()
         gc.disable()
         try:
-            table: dict[str, Any] = orjson.loads(memoryview(self.buf)[start - 2:end + 2])
+            table: dict[str, Any] = orjson.loads(memoryview(self.buf)[start - 2 : end + 2])
         finally:
             if gc_was_on:
                 gc.enable()
@@ -318,8 +323,13 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write(self.path, dump_store(data))
 
-    def write_changes(self, meta: dict[str, Any], tables: dict[str, dict[Any, Any]],
-                      history: dict[int, Any], source: Sections) -> None:
+    def write_changes(
+        self,
+        meta: dict[str, Any],
+        tables: dict[str, dict[Any, Any]],
+        history: dict[int, Any],
+        source: Sections,
+    ) -> None:
         """Write `tables` anew, copy the others from `source`, append `history`."""
         import zlib
 

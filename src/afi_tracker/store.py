@@ -47,9 +47,13 @@ def field_change(field: str, old: Any, new: Any) -> Record:
     entries added: storing the whole list before and after on every note made
     the history grow with the square of the notes.
     """
-    if isinstance(old, list) and isinstance(new, list) and len(new) > len(old) \
-            and new[: len(old)] == old:
-        return {"field": field, "added": new[len(old):]}
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and len(new) > len(old)
+        and new[: len(old)] == old
+    ):
+        return {"field": field, "added": new[len(old) :]}
     return {"field": field, "old": old, "new": new}
 
 
@@ -70,8 +74,7 @@ class _Tables(dict[str, dict[int, Record]]):
 class LazyData(dict[str, Any]):
     """A store's tables read from a Sections file on first use, CRC checked."""
 
-    def __init__(self, sections: Sections,
-                 fallback: Callable[[], dict[str, Any] | None]) -> None:
+    def __init__(self, sections: Sections, fallback: Callable[[], dict[str, Any] | None]) -> None:
         super().__init__(meta={"1": sections.meta})
         self.sections = sections
         self._fallback = fallback
@@ -273,8 +276,11 @@ class Transaction(Snapshot):
         return data
 
     def changed_tables(self) -> dict[str, dict[str, Any]]:
-        return {name: {str(doc_id): doc for doc_id, doc in sorted(self.tables[name].items())}
-                for name in self.dirty if name != "history"}
+        return {
+            name: {str(doc_id): doc for doc_id, doc in sorted(self.tables[name].items())}
+            for name in self.dirty
+            if name != "history"
+        }
 
 
 class Store:
@@ -327,8 +333,11 @@ class Store:
         if not hasattr(self.storage, "sections"):
             return None
         sections: Sections | None = self.storage.sections()
-        if sections is None or not isinstance(sections.meta.get("schema"), int) \
-                or sections.meta["schema"] != SCHEMA_VERSION:
+        if (
+            sections is None
+            or not isinstance(sections.meta.get("schema"), int)
+            or sections.meta["schema"] != SCHEMA_VERSION
+        ):
             return None
         if whole and not sections.intact():
             return None
@@ -375,7 +384,7 @@ class Store:
 
         If the caller raises, nothing is written; with dry_run, nothing ever is.
         """
-        with (nullcontext() if dry_run else self._lock or nullcontext()):
+        with nullcontext() if dry_run else self._lock or nullcontext():
             data = self._read(whole=True)
             if data is None:
                 if not create:
@@ -392,7 +401,8 @@ class Store:
                 self._keep_old_schema_copy()
                 if isinstance(data, LazyData):
                     self.storage.write_changes(  # type: ignore[attr-defined]
-                        tx.meta, tx.changed_tables(), tx.new_history(), data.sections)
+                        tx.meta, tx.changed_tables(), tx.new_history(), data.sections
+                    )
                 else:
                     self.storage.write(tx.to_data())
 

@@ -14,8 +14,15 @@ from .store import Store
 
 
 class Tracker:
-    def __init__(self, store: Store, *, by: str, command: str, today: date | None = None,
-                 day_first: bool = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        by: str,
+        command: str,
+        today: date | None = None,
+        day_first: bool = True,
+    ) -> None:
         self.store = store
         self.by = by
         self.command = command
@@ -27,29 +34,68 @@ class Tracker:
             return None
         return parse_date(text, self.today, day_first=self.day_first)
 
-    def add(self, item: str, title: str, owner: str, due: str | None, *,
-            status: str = "planned", note: str | None = None) -> Record:
+    def add(
+        self,
+        item: str,
+        title: str,
+        owner: str,
+        due: str | None,
+        *,
+        status: str = "planned",
+        note: str | None = None,
+    ) -> Record:
         due_date = self._date(due)
         with self.store.transaction(self.command, self.by) as tx:
             return actions.add(tx, item, title, owner, due_date, status=status, note=note)
 
-    def update(self, handle: str, *, title: str | None = None, owner: str | None = None,
-               due: str | None = None, reason: str | None = None, status: str | None = None,
-               note: str | None = None, evidence: list[str] | None = None,
-               description: str | None = None) -> Record:
+    def update(
+        self,
+        handle: str,
+        *,
+        title: str | None = None,
+        owner: str | None = None,
+        due: str | None = None,
+        reason: str | None = None,
+        status: str | None = None,
+        note: str | None = None,
+        evidence: list[str] | None = None,
+        description: str | None = None,
+    ) -> Record:
         if status is not None:
             actions.check_status(status)
         due_date = self._date(due)
         with self.store.transaction(self.command, self.by) as tx:
-            return actions.update(tx, handle, title=title, owner=owner, due=due_date,
-                                  reason=reason, status=status, note=note, evidence=evidence,
-                                  description=description)
+            return actions.update(
+                tx,
+                handle,
+                title=title,
+                owner=owner,
+                due=due_date,
+                reason=reason,
+                status=status,
+                note=note,
+                evidence=evidence,
+                description=description,
+            )
 
-    def move(self, handle: str, status: str, *, reason: str | None = None,
-             evidence: list[str] | None = None, description: str | None = None) -> Record:
+    def move(
+        self,
+        handle: str,
+        status: str,
+        *,
+        reason: str | None = None,
+        evidence: list[str] | None = None,
+        description: str | None = None,
+    ) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
-            return actions.transition(tx, tx.action(handle), status, reason=reason,
-                                      evidence=evidence, description=description)
+            return actions.transition(
+                tx,
+                tx.action(handle),
+                status,
+                reason=reason,
+                evidence=evidence,
+                description=description,
+            )
 
     def reopen(self, handle: str, reason: str | None = None) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
@@ -59,8 +105,14 @@ class Tracker:
         with self.store.transaction(self.command, self.by) as tx:
             return actions.delete(tx, handle)
 
-    def close_item(self, handle: str, evidence: list[str], *, force: bool = False,
-                   description: str | None = None) -> Record:
+    def close_item(
+        self,
+        handle: str,
+        evidence: list[str],
+        *,
+        force: bool = False,
+        description: str | None = None,
+    ) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
             return items.close(tx, handle, evidence, force=force, description=description)
 

@@ -44,8 +44,7 @@ def undo_last(tx: Transaction) -> Undone:
         elif entry["op"] == "delete":
             tx.restore(table, doc, entry["before"])
         elif entry["op"] == "update" and current is not None:
-            tx.update(table, current, **{c["field"]: _before(current, c)
-                                         for c in entry["changes"]})
+            tx.update(table, current, **{c["field"]: _before(current, c) for c in entry["changes"]})
     tx.note_undo(txn)
     first = entries[0]
     records = list(dict.fromkeys(e["record"] for e in entries))

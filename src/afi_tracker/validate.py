@@ -16,12 +16,30 @@ TABLES = ("meta", "reports", "items", "actions", "history")
 _STR = (str,)
 _OPT_STR = (str, type(None))
 _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "reports": {"key": _STR, "title": _STR, "judgement": _OPT_STR, "published": _OPT_STR,
-                "questions": (list,)},
-    "items": {"uid": _STR, "report": _STR, "kind": _STR, "text": _STR, "status": _STR,
-              "question": _OPT_STR, "deadline": _OPT_STR},
-    "actions": {"uid": _STR, "item": _STR, "title": _STR, "owner": _OPT_STR, "due": _OPT_STR,
-                "status": _STR},
+    "reports": {
+        "key": _STR,
+        "title": _STR,
+        "judgement": _OPT_STR,
+        "published": _OPT_STR,
+        "questions": (list,),
+    },
+    "items": {
+        "uid": _STR,
+        "report": _STR,
+        "kind": _STR,
+        "text": _STR,
+        "status": _STR,
+        "question": _OPT_STR,
+        "deadline": _OPT_STR,
+    },
+    "actions": {
+        "uid": _STR,
+        "item": _STR,
+        "title": _STR,
+        "owner": _OPT_STR,
+        "due": _OPT_STR,
+        "status": _STR,
+    },
     "history": {"txn": (int,), "at": _STR, "op": _STR, "table": _STR},
 }
 _ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -45,7 +63,7 @@ def problems(data: Any, limit: int = 50) -> list[str]:
     else:
         schema = meta["1"].get("schema")
         if not isinstance(schema, int) or isinstance(schema, bool):
-            found.append('meta.schema is missing or not a whole number')
+            found.append("meta.schema is missing or not a whole number")
         elif schema < 1:
             found.append(f"meta.schema {schema} is not a schema version")
         elif schema > SCHEMA_VERSION:
@@ -81,5 +99,11 @@ def problems(data: Any, limit: int = 50) -> list[str]:
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

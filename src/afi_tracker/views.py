@@ -141,14 +141,21 @@ def item_detail(snap: Snapshot, handle: str) -> Detail:
     if item.get("parts"):
         sections.append(("Parts", [f"{n}. {p}" for n, p in enumerate(item["parts"], 1)]))
     actions = sorted(snap.actions_by_item().get(item["id"], []), key=item_number)
-    sections.append((
-        "Actions",
-        [f"{a['id']}  {a['status']:<11}  due {a.get('due') or '—'}  {a.get('owner') or '—'}: "
-         f"{a['title']}" for a in actions] or ["none yet"],
-    ))
+    sections.append(
+        (
+            "Actions",
+            [
+                f"{a['id']}  {a['status']:<11}  due {a.get('due') or '—'}  "
+                f"{a.get('owner') or '—'}: {a['title']}"
+                for a in actions
+            ]
+            or ["none yet"],
+        )
+    )
     data = dict(row, actions=[a["id"] for a in actions])
-    return Detail(f"{item['id']}  {_kind_label(item['kind'])}", [f for f in fields if f[1]],
-                  data, sections)
+    return Detail(
+        f"{item['id']}  {_kind_label(item['kind'])}", [f for f in fields if f[1]], data, sections
+    )
 
 
 def _deadline(item: Record) -> str | None:
@@ -197,17 +204,24 @@ class ActionFilter:
 
     def matches(self, action: Record, item_report: dict[str, str], as_of: date) -> bool:
         due = date.fromisoformat(action["due"]) if action.get("due") else None
-        return all((
-            self.item is None or action["item"] == self.item,
-            self.report is None or item_report.get(action["item"]) == self.report,
-            self.owner is None or (action.get("owner") or "").casefold() == self.owner.casefold(),
-            not self.statuses or action["status"] in self.statuses,
-            not self.overdue or (action["status"] in ACTION_OPEN and due is not None
-                                 and due < as_of),
-            self.due_within is None or (action["status"] in ACTION_OPEN and due is not None
-                                        and due <= as_of + self.due_within),
-            self.due_before is None or (due is not None and due < self.due_before),
-        ))
+        return all(
+            (
+                self.item is None or action["item"] == self.item,
+                self.report is None or item_report.get(action["item"]) == self.report,
+                self.owner is None
+                or (action.get("owner") or "").casefold() == self.owner.casefold(),
+                not self.statuses or action["status"] in self.statuses,
+                not self.overdue
+                or (action["status"] in ACTION_OPEN and due is not None and due < as_of),
+                self.due_within is None
+                or (
+                    action["status"] in ACTION_OPEN
+                    and due is not None
+                    and due <= as_of + self.due_within
+                ),
+                self.due_before is None or (due is not None and due < self.due_before),
+            )
+        )
 
 
 def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listing:
@@ -220,9 +234,15 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
     chosen.sort(key=lambda a: (a.get("due") or "9999", item_number(a)))
     return Listing(
         title="Actions",
-        columns=[Column("id", "ID"), Column("item", "Item"), Column("status", "Status"),
-                 Column("due", "Due"), Column("overdue", "Overdue"), Column("owner", "Owner"),
-                 Column("title", "Title", width=80)],
+        columns=[
+            Column("id", "ID"),
+            Column("item", "Item"),
+            Column("status", "Status"),
+            Column("due", "Due"),
+            Column("overdue", "Overdue"),
+            Column("owner", "Owner"),
+            Column("title", "Title", width=80),
+        ],
         rows=[action_row(a, as_of) for a in chosen],
         empty="No actions match.",
     )
@@ -237,8 +257,11 @@ def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
         ("Title", action["title"]),
         ("Owner", action.get("owner")),
         ("Due", action.get("due")),
-        ("Status", action["status"] + (f" ({action['status_reason']})"
-                                       if action.get("status_reason") else "")),
+        (
+            "Status",
+            action["status"]
+            + (f" ({action['status_reason']})" if action.get("status_reason") else ""),
+        ),
         ("Overdue", "yes" if row["overdue"] else None),
         ("Created", action.get("created")),
         ("Updated", action.get("updated")),
@@ -246,19 +269,29 @@ def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
     sections = []
     revisions = action.get("due_history", [])
     if revisions:
-        sections.append(("Deadline revisions", [
-            f"{r['at']}  {r['by']}: {r['due']} ({r['reason']})" for r in revisions]))
+        sections.append(
+            (
+                "Deadline revisions",
+                [f"{r['at']}  {r['by']}: {r['due']} ({r['reason']})" for r in revisions],
+            )
+        )
     if action.get("notes"):
-        sections.append(("Notes", [f"{n['at']}  {n['by']}: {n['text']}"
-                                   for n in action["notes"]]))
+        sections.append(("Notes", [f"{n['at']}  {n['by']}: {n['text']}" for n in action["notes"]]))
     if action.get("evidence"):
-        sections.append(("Evidence", [
-            f"{e['at']}  {e['by']}: {e['ref']}"
-            + (f" ({e['description']})" if e.get("description") else "")
-            for e in action["evidence"]]))
+        sections.append(
+            (
+                "Evidence",
+                [
+                    f"{e['at']}  {e['by']}: {e['ref']}"
+                    + (f" ({e['description']})" if e.get("description") else "")
+                    for e in action["evidence"]
+                ],
+            )
+        )
     entries = [e for e in snap.history if e.get("uid") == action["uid"]]
-    sections.append(("History", [
-        f"{e['at']}  {e.get('by', '')}: " + "; ".join(describe(e)) for e in entries]))
+    sections.append(
+        ("History", [f"{e['at']}  {e.get('by', '')}: " + "; ".join(describe(e)) for e in entries])
+    )
     data = dict(action)
     data.pop("uid", None)
     data["overdue"] = row["overdue"]
@@ -266,11 +299,13 @@ def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
     return Detail(f"{action['id']}  Action", [f for f in fields if f[1]], data, sections)
 
 
-def history_listing(snap: Snapshot, since: date | None, by: str | None,
-                    limit: int | None = 50) -> Listing:
+def history_listing(
+    snap: Snapshot, since: date | None, by: str | None, limit: int | None = 50
+) -> Listing:
     """One row per command, newest first."""
     chosen = [
-        c for c in commands(snap.history)
+        c
+        for c in commands(snap.history)
         if (since is None or c.at[:10] >= since.isoformat())
         and (by is None or c.by.casefold() == by.casefold())
     ]
@@ -278,15 +313,26 @@ def history_listing(snap: Snapshot, since: date | None, by: str | None,
     if limit is not None:
         chosen = chosen[:limit]
     rows = [
-        {"txn": c.txn, "at": c.at, "by": c.by, "command": c.command, "undoes": c.undoes,
-         "records": c.records, "changes": c.changes}
+        {
+            "txn": c.txn,
+            "at": c.at,
+            "by": c.by,
+            "command": c.command,
+            "undoes": c.undoes,
+            "records": c.records,
+            "changes": c.changes,
+        }
         for c in chosen
     ]
     return Listing(
         title="History",
-        columns=[Column("txn", "#", justify="right"), Column("at", "When (UTC)"),
-                 Column("by", "By"), Column("command", "Command", width=50),
-                 Column("changes", "Changes", width=70)],
+        columns=[
+            Column("txn", "#", justify="right"),
+            Column("at", "When (UTC)"),
+            Column("by", "By"),
+            Column("command", "Command", width=50),
+            Column("changes", "Changes", width=70),
+        ],
         rows=rows,
         empty="No changes match.",
     )
@@ -311,8 +357,9 @@ def import_outcome_data(outcome: Any) -> dict[str, Any]:
     }
 
 
-def owners_listing(snap: Snapshot, as_of: date, report: str | None = None,
-                   soon_days: int = 14) -> Listing:
+def owners_listing(
+    snap: Snapshot, as_of: date, report: str | None = None, soon_days: int = 14
+) -> Listing:
     """`afi status --by owner`: each owner's open, overdue and soon-due actions."""
     if report is not None:
         snap.report(report)
@@ -323,9 +370,19 @@ def owners_listing(snap: Snapshot, as_of: date, report: str | None = None,
         if report is not None and item_report.get(action["item"]) != report:
             continue
         owner = action.get("owner") or "(no owner)"
-        row = table.setdefault(owner.casefold(), {
-            "owner": owner, "open": 0, "overdue": 0, "due_soon": 0, "blocked": 0, "done": 0,
-            "next_due": None, "open_actions": []})
+        row = table.setdefault(
+            owner.casefold(),
+            {
+                "owner": owner,
+                "open": 0,
+                "overdue": 0,
+                "due_soon": 0,
+                "blocked": 0,
+                "done": 0,
+                "next_due": None,
+                "open_actions": [],
+            },
+        )
         if action["status"] == "done":
             row["done"] += 1
         if action["status"] not in ACTION_OPEN:
@@ -341,11 +398,15 @@ def owners_listing(snap: Snapshot, as_of: date, report: str | None = None,
     rows = sorted(table.values(), key=lambda r: (-r["overdue"], r["owner"].casefold()))
     return Listing(
         title=f"Actions by owner, as of {as_of.isoformat()}",
-        columns=[Column("owner", "Owner", width=30), Column("open", "Open", justify="right"),
-                 Column("overdue", "Overdue", justify="right"),
-                 Column("due_soon", f"Due in {soon_days}d", justify="right"),
-                 Column("blocked", "Blocked", justify="right"),
-                 Column("done", "Done", justify="right"), Column("next_due", "Next due")],
+        columns=[
+            Column("owner", "Owner", width=30),
+            Column("open", "Open", justify="right"),
+            Column("overdue", "Overdue", justify="right"),
+            Column("due_soon", f"Due in {soon_days}d", justify="right"),
+            Column("blocked", "Blocked", justify="right"),
+            Column("done", "Done", justify="right"),
+            Column("next_due", "Next due"),
+        ],
         rows=rows,
         empty="No actions yet.",
     )
@@ -360,8 +421,9 @@ def _when(due: date, as_of: date) -> str:
     return f"due in {days} day{'s' * (days != 1)}"
 
 
-def due_listing(snap: Snapshot, as_of: date, within: timedelta,
-                report: str | None = None) -> Listing:
+def due_listing(
+    snap: Snapshot, as_of: date, within: timedelta, report: str | None = None
+) -> Listing:
     """`afi due`: overdue and upcoming open actions, grouped by owner."""
     if report is not None:
         snap.report(report)
@@ -376,16 +438,30 @@ def due_listing(snap: Snapshot, as_of: date, within: timedelta,
         due = date.fromisoformat(action["due"])
         if due > horizon:
             continue
-        rows.append({"owner": action.get("owner") or "(no owner)", "id": action["id"],
-                     "item": action["item"], "title": action["title"], "due": action["due"],
-                     "when": _when(due, as_of), "overdue": due < as_of,
-                     "status": action["status"]})
+        rows.append(
+            {
+                "owner": action.get("owner") or "(no owner)",
+                "id": action["id"],
+                "item": action["item"],
+                "title": action["title"],
+                "due": action["due"],
+                "when": _when(due, as_of),
+                "overdue": due < as_of,
+                "status": action["status"],
+            }
+        )
     rows.sort(key=lambda r: (r["owner"].casefold(), r["due"], item_number(r)))
     return Listing(
         title=f"Overdue and due within {within.days} days, as of {as_of.isoformat()}",
-        columns=[Column("owner", "Owner", width=30), Column("id", "ID"), Column("item", "Item"),
-                 Column("due", "Due"), Column("when", "When"), Column("status", "Status"),
-                 Column("title", "Title", width=70)],
+        columns=[
+            Column("owner", "Owner", width=30),
+            Column("id", "ID"),
+            Column("item", "Item"),
+            Column("due", "Due"),
+            Column("when", "When"),
+            Column("status", "Status"),
+            Column("title", "Title", width=70),
+        ],
         rows=rows,
         empty="Nothing overdue or due soon.",
     )
@@ -398,21 +474,43 @@ def timeline_listing(snap: Snapshot, report: str | None = None) -> Listing:
     rows = []
     for item in ordered_items(snap, report):
         if item.get("deadline"):
-            rows.append({"month": item["deadline"][:7], "date": item["deadline"],
-                         "type": "item", "id": item["id"], "item": item["id"],
-                         "text": item["text"], "status": item.get("status", "open")})
+            rows.append(
+                {
+                    "month": item["deadline"][:7],
+                    "date": item["deadline"],
+                    "type": "item",
+                    "id": item["id"],
+                    "item": item["id"],
+                    "text": item["text"],
+                    "status": item.get("status", "open"),
+                }
+            )
     wanted = {i["id"] for i in ordered_items(snap, report)}
     for action in snap.actions:
         if action.get("due") and action["item"] in wanted:
-            rows.append({"month": action["due"][:7], "date": action["due"], "type": "action",
-                         "id": action["id"], "item": action["item"], "text": action["title"],
-                         "status": action["status"]})
+            rows.append(
+                {
+                    "month": action["due"][:7],
+                    "date": action["due"],
+                    "type": "action",
+                    "id": action["id"],
+                    "item": action["item"],
+                    "text": action["title"],
+                    "status": action["status"],
+                }
+            )
     rows.sort(key=lambda r: (r["date"], r["type"] != "item", item_number(r)))
     return Listing(
         title="Timeline by month of deadline",
-        columns=[Column("month", "Month"), Column("date", "Date"), Column("type", "Type"),
-                 Column("id", "ID"), Column("item", "Item"), Column("status", "Status"),
-                 Column("text", "Text", width=80)],
+        columns=[
+            Column("month", "Month"),
+            Column("date", "Date"),
+            Column("type", "Type"),
+            Column("id", "ID"),
+            Column("item", "Item"),
+            Column("status", "Status"),
+            Column("text", "Text", width=80),
+        ],
         rows=rows,
         empty="No deadlines yet.",
     )

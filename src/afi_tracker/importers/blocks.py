@@ -19,8 +19,9 @@ from .text import ends_sentence, find_uk_date, normalise, strip_bullet, strip_jo
 
 AFI_HEADING = re.compile(r"^areas? for improvement\s*:?$", re.IGNORECASE)
 # "Area for improvement 3: The force should ..." / "Area for improvement 3" then the text.
-AFI_NUMBERED = re.compile(r"^areas? for improvement\s+\d{1,3}\s*(?::\s*(?P<text>.*))?$",
-                          re.IGNORECASE)
+AFI_NUMBERED = re.compile(
+    r"^areas? for improvement\s+\d{1,3}\s*(?::\s*(?P<text>.*))?$", re.IGNORECASE
+)
 AFI_CARRIED = re.compile(
     r"\bareas? for improvement\b.*\b(?:remain|remained|remains|carried|outstanding)\b",
     re.IGNORECASE,
@@ -43,8 +44,20 @@ SHOULD_SENTENCE = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
 ORIGIN = re.compile(r"\bIn (?:our|the) (?P<origin>.+?(?:report|inspection))\b", re.IGNORECASE)
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
 }
 _RELATIVE = re.compile(
     r"\bwithin\s+(?P<n>\d+|[a-z-]+)\s+(?P<unit>days?|weeks?|months?|years?)\b", re.IGNORECASE
@@ -83,8 +96,12 @@ def resolve_deadline(text: str, anchor: date | None) -> tuple[str | None, str | 
         unit = match.group("unit").lower().rstrip("s")
         if anchor is None:
             return None, match.group(0)
-        step = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
-                "month": relativedelta(months=count), "year": relativedelta(years=count)}[unit]
+        step = {
+            "day": relativedelta(days=count),
+            "week": relativedelta(weeks=count),
+            "month": relativedelta(months=count),
+            "year": relativedelta(years=count),
+        }[unit]
         return (anchor + step).isoformat(), match.group(0)
     match = _IMMEDIATELY.search(text)
     if match:
@@ -286,8 +303,7 @@ class BlockReader:
         numbered = AFI_NUMBERED.match(text)
         if numbered:
             if numbered.group("text"):
-                self._add("area-for-improvement", [self._finish(numbered.group("text"))],
-                          question)
+                self._add("area-for-improvement", [self._finish(numbered.group("text"))], question)
                 return i + 1
             entries, end = self.read_plain(i + 1, one=True)
             self._add("area-for-improvement", entries, question)
@@ -302,8 +318,9 @@ class BlockReader:
             if self._is_lead_in(nxt):
                 return nxt
             if REC_ALONE.match(text) and nxt < len(self.lines):
-                self.numbered_recommendation(f"{text.rstrip(':')}: {normalise(self.lines[nxt])}",
-                                             question)
+                self.numbered_recommendation(
+                    f"{text.rstrip(':')}: {normalise(self.lines[nxt])}", question
+                )
                 return nxt + 1
             return self.recommendations(text, i + 1, question)
         if not text.endswith(":") and not AFI_CARRIED.search(text):
@@ -311,8 +328,9 @@ class BlockReader:
         nxt = self._next_nonblank(i + 1)
         bullet_follows = nxt < len(self.lines) and strip_bullet(self.lines[nxt])[0]
         if AFI_CARRIED.search(text) and not RECS_HEADING.match(text):
-            if bullet_follows or SHOULD_SENTENCE.search(self.lines[nxt] if nxt < len(self.lines)
-                                                        else ""):
+            if bullet_follows or SHOULD_SENTENCE.search(
+                self.lines[nxt] if nxt < len(self.lines) else ""
+            ):
                 return self.areas_for_improvement(i + 1, question)
             return i + 1
         if COC_LIST.search(text):

@@ -52,7 +52,7 @@ def read(lines: list[str], fmt: str) -> tuple[ParsedReport, date | None]:
         rest = peel.group("rest")
         named = _BODY_NAME.search(rest)
         report.force = named.group("name") if named and named.start() == 0 else ""
-        report.subject = rest[len(report.force):].strip(" –-:") if report.force else rest
+        report.subject = rest[len(report.force) :].strip(" –-:") if report.force else rest
     else:
         match = _TITLE.match(title)
         if match:
@@ -65,20 +65,27 @@ def read(lines: list[str], fmt: str) -> tuple[ParsedReport, date | None]:
         report.year = report.year or str(anchor.year)
     if len(content) > 1 and not report.subject:
         second = normalise(lines[content[1]])
-        if (len(second.split()) <= 6 and not second.endswith((".", "?", ":"))
-                and not _DATE_LINE.match(second) and not judgement_line(second)):
+        if (
+            len(second.split()) <= 6
+            and not second.endswith((".", "?", ":"))
+            and not _DATE_LINE.match(second)
+            and not judgement_line(second)
+        ):
             report.subject = second
     _name_the_body(report, lines, content)
     return report, anchor
 
 
 def _name_the_body(report: ParsedReport, lines: list[str], content: list[int]) -> None:
-    """"Shropshire" in a title becomes "Shropshire Fire and Rescue Service" when the
+    """ "Shropshire" in a title becomes "Shropshire Fire and Rescue Service" when the
     page names it so; the programme follows from what kind of body it is."""
     body = "\n".join(normalise(lines[i]) for i in content[:80])
     if report.force:
-        full = re.search(re.escape(report.force) + r"(?:\s+(?:Fire and Rescue Service|"
-                         r"Fire & Rescue Service|Police|Constabulary))\b", body)
+        full = re.search(
+            re.escape(report.force) + r"(?:\s+(?:Fire and Rescue Service|"
+            r"Fire & Rescue Service|Police|Constabulary))\b",
+            body,
+        )
         if full:
             report.force = full.group(0)
     else:

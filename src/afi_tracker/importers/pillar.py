@@ -38,7 +38,8 @@ def parse(lines: list[str]) -> ParsedReport:
     for index, (_, body_start, number, text) in enumerate(questions):
         end = bounds[index + 1]
         report.questions.append(
-            ParsedQuestion(number, text, _question_judgement(lines, body_start, end)))
+            ParsedQuestion(number, text, _question_judgement(lines, body_start, end))
+        )
         reader.scan(body_start, end, number)
     report.items = reader.items
     return report
@@ -58,7 +59,8 @@ def _find_questions(lines: list[str], content: list[int]) -> list[tuple[int, int
         return numbered
     # Unnumbered pages: the first question line is the pillar's own question.
     asked = [
-        i for i in content
+        i
+        for i in content
         if _QUESTION_START.match(normalise(lines[i]))
         and (normalise(lines[i]).endswith("?") or len(lines[i].strip()) < 120)
     ]

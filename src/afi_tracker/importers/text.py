@@ -10,9 +10,7 @@ from datetime import date
 from ..model import JUDGEMENTS
 
 # •, ●, -, *, and numbered or lettered lists: "1.", "2)", "(3)", "a)", "(b)".
-BULLET_RE = re.compile(
-    r"^\s*(?:[•●▪◦‣∙·]|[-*–](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-h]\)(?=\s))\s*"
-)
+BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·]|[-*–](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-h]\)(?=\s))\s*")
 NOISE = frozenset(
     {
         "skip to content",

@@ -52,8 +52,23 @@ def _write(keys: list[str], rows: list[dict[str, Any]]) -> str:
 
 def status(view: StatusView) -> str:
     """One row per item, with its report and question."""
-    keys = ["report", "question", "judgement", "id", "kind", "text", "status", "rag", "why",
-            "actions_done", "actions_total", "actions_overdue", "next_due", "owners", "deadline"]
+    keys = [
+        "report",
+        "question",
+        "judgement",
+        "id",
+        "kind",
+        "text",
+        "status",
+        "rag",
+        "why",
+        "actions_done",
+        "actions_total",
+        "actions_overdue",
+        "next_due",
+        "owners",
+        "deadline",
+    ]
     rows = []
     for report in view.reports:
         for q in report.questions:
@@ -66,23 +81,52 @@ def status(view: StatusView) -> str:
 
 def pack(view: PackView) -> str:
     """One row per action; an item with no action still has its row."""
-    keys = ["report", "report_title", "published", "response_due", "question", "judgement",
-            "item", "kind", "item_text", "item_status", "deadline", "action", "action_title",
-            "owner", "due", "action_status", "evidence"]
+    keys = [
+        "report",
+        "report_title",
+        "published",
+        "response_due",
+        "question",
+        "judgement",
+        "item",
+        "kind",
+        "item_text",
+        "item_status",
+        "deadline",
+        "action",
+        "action_title",
+        "owner",
+        "due",
+        "action_status",
+        "evidence",
+    ]
     rows = []
     for report in view.reports:
         for item in report.items:
-            base: dict[str, Any] = {"report": report.key, "report_title": report.title,
-                    "published": report.published, "response_due": report.response_due,
-                    "question": item.question, "judgement": item.judgement, "item": item.id,
-                    "kind": item.kind, "item_text": item.text, "item_status": item.status,
-                    "deadline": item.deadline}
+            base: dict[str, Any] = {
+                "report": report.key,
+                "report_title": report.title,
+                "published": report.published,
+                "response_due": report.response_due,
+                "question": item.question,
+                "judgement": item.judgement,
+                "item": item.id,
+                "kind": item.kind,
+                "item_text": item.text,
+                "item_status": item.status,
+                "deadline": item.deadline,
+            }
             actions: list[Any] = list(item.actions) or [None]
             for action in actions:
                 row = dict(base)
                 if action is not None:
-                    row.update(action=action.id, action_title=action.title, owner=action.owner,
-                               due=action.due, action_status=action.status,
-                               evidence=action.evidence)
+                    row.update(
+                        action=action.id,
+                        action_title=action.title,
+                        owner=action.owner,
+                        due=action.due,
+                        action_status=action.status,
+                        evidence=action.evidence,
+                    )
                 rows.append(row)
     return _write(keys, rows)

@@ -19,10 +19,13 @@ def check(result: CheckResult) -> str:
     lines = []
     for f in result.findings:
         level = "error" if f.severity == "error" or result.strict else "warning"
-        lines.append(f"::{level} file={_prop(result.store)},title={_prop(f.code + ' ' + f.name)}"
-                     f"::{_data(f.message)}")
+        lines.append(
+            f"::{level} file={_prop(result.store)},title={_prop(f.code + ' ' + f.name)}"
+            f"::{_data(f.message)}"
+        )
     failures, warnings = len(result.failures), len(result.warnings)
     verdict = "passed" if result.ok else "failed"
-    lines.append(f"afi check {verdict}: {failures} failures, {warnings} warnings, "
-                 f"as of {result.as_of}")
+    lines.append(
+        f"afi check {verdict}: {failures} failures, {warnings} warnings, as of {result.as_of}"
+    )
     return "\n".join(lines) + "\n"

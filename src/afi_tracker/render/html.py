@@ -38,7 +38,7 @@ def esc(value: Any) -> str:
 
 def page(title: str, body: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n"
         "</html>\n"
     )
@@ -52,35 +52,53 @@ def _table(headers: list[str], rows: list[str]) -> str:
 def listing(view: Listing) -> str:
     if not view.rows:
         return page(view.title, f"<h1>{esc(view.title)}</h1>\n<p>{esc(view.empty)}</p>\n")
-    rows = ["<tr>" + "".join(f"<td>{esc(row.get(c.key))}</td>" for c in view.columns)
-            + "</tr>\n" for row in view.rows]
-    return page(view.title, f"<h1>{esc(view.title)}</h1>\n"
-                + _table([c.header for c in view.columns], rows))
+    rows = [
+        "<tr>" + "".join(f"<td>{esc(row.get(c.key))}</td>" for c in view.columns) + "</tr>\n"
+        for row in view.rows
+    ]
+    return page(
+        view.title, f"<h1>{esc(view.title)}</h1>\n" + _table([c.header for c in view.columns], rows)
+    )
 
 
 def status(view: StatusView) -> str:
-    body = [f"<h1>Progress against inspection reports</h1>\n<p class=\"meta\">As of "
-            f"{esc(view.as_of)}</p>\n"]
-    headers = ["ID", "Kind", "Item", "Status", "Done", "Progress", "Overdue", "Next due",
-               "Owners", "RAG"]
+    body = [
+        f'<h1>Progress against inspection reports</h1>\n<p class="meta">As of '
+        f"{esc(view.as_of)}</p>\n"
+    ]
+    headers = [
+        "ID",
+        "Kind",
+        "Item",
+        "Status",
+        "Done",
+        "Progress",
+        "Overdue",
+        "Next due",
+        "Owners",
+        "RAG",
+    ]
     for report in view.reports:
         facts = "; ".join(esc(f) for f in report_facts(report))
-        body.append(f"<h2>{esc(report.title)}</h2>\n<p class=\"meta\">{facts}</p>\n")
+        body.append(f'<h2>{esc(report.title)}</h2>\n<p class="meta">{facts}</p>\n')
         rows = []
         for q in report.questions:
             if q.number is not None:
-                rows.append(f"<tr><td class=\"q\" colspan=\"{len(headers)}\">Q{esc(q.number)} "
-                            f"{esc(q.text)} ({esc(q.judgement or 'not graded')})</td></tr>\n")
+                rows.append(
+                    f'<tr><td class="q" colspan="{len(headers)}">Q{esc(q.number)} '
+                    f"{esc(q.text)} ({esc(q.judgement or 'not graded')})</td></tr>\n"
+                )
             for i in q.items:
                 text = esc(i.text) + (" <em>[cut off in source]</em>" if i.truncated else "")
                 rows.append(
                     f"<tr><td>{esc(i.id)}</td><td>{esc(KIND_LABEL.get(i.kind, i.kind))}</td>"
                     f"<td>{text}</td><td>{esc(i.status)}</td>"
-                    f"<td class=\"num\">{i.actions_done}/{i.actions_total}</td>"
-                    f"<td class=\"bar\">{bar(i.actions_done, i.actions_total)}</td>"
-                    f"<td class=\"num\">{i.actions_overdue or ''}</td><td>{esc(i.next_due)}</td>"
+                    f'<td class="num">{i.actions_done}/{i.actions_total}</td>'
+                    f'<td class="bar">{bar(i.actions_done, i.actions_total)}</td>'
+                    f'<td class="num">{i.actions_overdue or ""}</td><td>{esc(i.next_due)}</td>'
                     f"<td>{esc(', '.join(i.owners))}</td>"
-                    f"<td class=\"rag {esc(i.rag)}\">{esc(i.rag.upper())}</td></tr>\n")
+                    f'<td class="rag {esc(i.rag)}">{esc(i.rag.upper())}</td></tr>\n'
+                )
         body.append(_table(headers, rows))
         body.append(f"<p>{esc(summary_line(report.totals))}</p>\n")
     if len(view.reports) != 1:
@@ -92,20 +110,24 @@ def pack(view: PackView) -> str:
     body = []
     for report in view.reports:
         body.append(f"<h1>{esc(report.title)}</h1>\n<ul>\n")
-        body.extend(f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n"
-                    for k, v in report.facts(view.made_on))
+        body.extend(
+            f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n" for k, v in report.facts(view.made_on)
+        )
         body.append("</ul>\n")
         for item in report.items:
-            body.append(f"<section class=\"item\">\n<h2>{esc(item.id)}: "
-                        f"{esc(KIND_LABEL.get(item.kind, item.kind))}</h2>\n")
+            body.append(
+                f'<section class="item">\n<h2>{esc(item.id)}: '
+                f"{esc(KIND_LABEL.get(item.kind, item.kind))}</h2>\n"
+            )
             if item.question:
-                body.append(f"<p class=\"meta\">Question {esc(item.question)}: "
-                            f"{esc(item.question_text)} (judgement: "
-                            f"{esc(item.judgement or 'not graded')})</p>\n")
+                body.append(
+                    f'<p class="meta">Question {esc(item.question)}: '
+                    f"{esc(item.question_text)} (judgement: "
+                    f"{esc(item.judgement or 'not graded')})</p>\n"
+                )
             body.append(f"<blockquote>{esc(item.text)}</blockquote>\n")
             if item.parts:
-                body.append("<ol>" + "".join(f"<li>{esc(p)}</li>" for p in item.parts)
-                            + "</ol>\n")
+                body.append("<ol>" + "".join(f"<li>{esc(p)}</li>" for p in item.parts) + "</ol>\n")
             if item.truncated:
                 body.append("<p><em>The source text stops mid-sentence here.</em></p>\n")
             line = f"Status: <strong>{esc(item.status)}</strong>"
@@ -113,10 +135,17 @@ def pack(view: PackView) -> str:
                 line += f"; deadline {esc(item.deadline)}"
             body.append(f"<p>{line}</p>\n")
             if item.actions:
-                body.append(_table(["Action", "Owner", "Due", "Status", "Evidence"], [
-                    f"<tr><td>{esc(a.id)}: {esc(a.title)}</td><td>{esc(a.owner)}</td>"
-                    f"<td>{esc(a.due)}</td><td>{esc(a.status)}</td>"
-                    f"<td>{esc('; '.join(a.evidence))}</td></tr>\n" for a in item.actions]))
+                body.append(
+                    _table(
+                        ["Action", "Owner", "Due", "Status", "Evidence"],
+                        [
+                            f"<tr><td>{esc(a.id)}: {esc(a.title)}</td><td>{esc(a.owner)}</td>"
+                            f"<td>{esc(a.due)}</td><td>{esc(a.status)}</td>"
+                            f"<td>{esc('; '.join(a.evidence))}</td></tr>\n"
+                            for a in item.actions
+                        ],
+                    )
+                )
             else:
                 body.append("<p>No action recorded yet.</p>\n")
             body.append("</section>\n")

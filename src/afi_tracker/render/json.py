@@ -45,14 +45,21 @@ def status_data(view: StatusView) -> dict[str, Any]:
     reports = []
     for report in view.reports:
         data: dict[str, Any] = {
-            "key": report.key, "title": report.title, "force": report.force,
-            "judgement": report.judgement, "published": report.published,
+            "key": report.key,
+            "title": report.title,
+            "force": report.force,
+            "judgement": report.judgement,
+            "published": report.published,
             "response_due": report.response_due,
         }
         data.update(totals_data(report.totals))
         data["questions"] = [
-            {"number": q.number, "text": q.text, "judgement": q.judgement,
-             "items": [asdict(i) for i in q.items]}
+            {
+                "number": q.number,
+                "text": q.text,
+                "judgement": q.judgement,
+                "items": [asdict(i) for i in q.items],
+            }
             for q in report.questions
         ]
         reports.append(data)

@@ -27,18 +27,27 @@ def check(result: CheckResult) -> str:
         suite_failed = 0
         handles = sorted((h for r, h in cases if r == report), key=_order)
         for handle in handles:
-            case = ET.SubElement(suite, "testcase", classname=f"afi.{for_terminal(report)}",
-                                 name=for_terminal(handle))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"afi.{for_terminal(report)}",
+                name=for_terminal(handle),
+            )
             findings = by_case.get((report, handle), [])
             failing = [f for f in findings if f.severity == "error" or result.strict]
             for f in failing:
-                node = ET.SubElement(case, "failure", type=f.code,
-                                     message=for_terminal(f"{f.code} {f.name}: {f.message}"))
+                node = ET.SubElement(
+                    case,
+                    "failure",
+                    type=f.code,
+                    message=for_terminal(f"{f.code} {f.name}: {f.message}"),
+                )
                 node.text = for_terminal(f.message)
             notes = [f for f in findings if f not in failing]
             if notes:
                 ET.SubElement(case, "system-out").text = "\n".join(
-                    for_terminal(f"warning {f.code} {f.name}: {f.message}") for f in notes)
+                    for_terminal(f"warning {f.code} {f.name}: {f.message}") for f in notes
+                )
             suite_failed += bool(failing)
         suite.set("tests", str(len(handles)))
         suite.set("failures", str(suite_failed))

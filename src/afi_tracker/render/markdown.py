@@ -24,8 +24,10 @@ def esc(value: Any) -> str:
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(esc(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = [
+        "| " + " | ".join(esc(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
@@ -34,8 +36,10 @@ def listing(view: Listing) -> str:
     out = f"## {esc(view.title)}\n\n"
     if not view.rows:
         return out + esc(view.empty) + "\n"
-    return out + _table([c.header for c in view.columns],
-                        [[row.get(c.key) for c in view.columns] for row in view.rows])
+    return out + _table(
+        [c.header for c in view.columns],
+        [[row.get(c.key) for c in view.columns] for row in view.rows],
+    )
 
 
 def status(view: StatusView) -> str:
@@ -46,15 +50,41 @@ def status(view: StatusView) -> str:
         rows = []
         for q in report.questions:
             for item in q.items:
-                rows.append([
-                    item.id, KIND_LABEL.get(item.kind, item.kind), q.number, q.judgement,
-                    item.text + (" [cut off in source]" if item.truncated else ""),
-                    item.status, f"{item.actions_done}/{item.actions_total}",
-                    bar(item.actions_done, item.actions_total), item.actions_overdue,
-                    item.next_due, ", ".join(item.owners), item.rag.upper(),
-                ])
-        parts.append(_table(["ID", "Kind", "Q", "Judgement", "Item", "Status", "Done",
-                             "Progress", "Overdue", "Next due", "Owners", "RAG"], rows))
+                rows.append(
+                    [
+                        item.id,
+                        KIND_LABEL.get(item.kind, item.kind),
+                        q.number,
+                        q.judgement,
+                        item.text + (" [cut off in source]" if item.truncated else ""),
+                        item.status,
+                        f"{item.actions_done}/{item.actions_total}",
+                        bar(item.actions_done, item.actions_total),
+                        item.actions_overdue,
+                        item.next_due,
+                        ", ".join(item.owners),
+                        item.rag.upper(),
+                    ]
+                )
+        parts.append(
+            _table(
+                [
+                    "ID",
+                    "Kind",
+                    "Q",
+                    "Judgement",
+                    "Item",
+                    "Status",
+                    "Done",
+                    "Progress",
+                    "Overdue",
+                    "Next due",
+                    "Owners",
+                    "RAG",
+                ],
+                rows,
+            )
+        )
         parts.append(esc(summary_line(report.totals)) + "\n")
     if len(view.reports) != 1:
         parts.append(f"**All reports:** {esc(summary_line(view.totals))}\n")
@@ -65,18 +95,22 @@ def pack(view: PackView) -> str:
     parts = []
     for report in view.reports:
         parts.append(f"# {esc(report.title)}\n")
-        parts.append("\n".join(f"- **{esc(k)}:** {esc(v)}"
-                                for k, v in report.facts(view.made_on)) + "\n")
+        parts.append(
+            "\n".join(f"- **{esc(k)}:** {esc(v)}" for k, v in report.facts(view.made_on)) + "\n"
+        )
         for item in report.items:
             heading = f"{item.id}: {KIND_LABEL.get(item.kind, item.kind)}"
             parts.append(f"## {esc(heading)}\n")
             if item.question:
-                parts.append(f"*Question {esc(item.question)}: {esc(item.question_text)}* "
-                             f"(judgement: {esc(item.judgement or 'not graded')})\n")
+                parts.append(
+                    f"*Question {esc(item.question)}: {esc(item.question_text)}* "
+                    f"(judgement: {esc(item.judgement or 'not graded')})\n"
+                )
             parts.append("> " + esc(item.text) + "\n")
             if item.parts:
-                parts.append("\n".join(f"{n}\\. {esc(p)}" for n, p in enumerate(item.parts, 1))
-                             + "\n")
+                parts.append(
+                    "\n".join(f"{n}\\. {esc(p)}" for n, p in enumerate(item.parts, 1)) + "\n"
+                )
             if item.truncated:
                 parts.append("*The source text stops mid-sentence here.*\n")
             status_line = f"Status: **{esc(item.status)}**"
@@ -84,10 +118,15 @@ def pack(view: PackView) -> str:
                 status_line += f"; deadline {esc(item.deadline)}"
             parts.append(status_line + "\n")
             if item.actions:
-                parts.append(_table(
-                    ["Action", "Owner", "Due", "Status", "Evidence"],
-                    [[f"{a.id}: {a.title}", a.owner, a.due, a.status, "; ".join(a.evidence)]
-                     for a in item.actions]))
+                parts.append(
+                    _table(
+                        ["Action", "Owner", "Due", "Status", "Evidence"],
+                        [
+                            [f"{a.id}: {a.title}", a.owner, a.due, a.status, "; ".join(a.evidence)]
+                            for a in item.actions
+                        ],
+                    )
+                )
             else:
                 parts.append("No action recorded yet.\n")
     return "\n".join(parts)

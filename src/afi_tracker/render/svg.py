@@ -16,8 +16,9 @@ def _picture(renderable: Any, title: str) -> str:
 
     if isinstance(renderable, str):
         renderable = Text(renderable)
-    console = Console(record=True, width=WIDTH, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor")
+    console = Console(
+        record=True, width=WIDTH, file=io.StringIO(), force_terminal=True, color_system="truecolor"
+    )
     console.print(renderable)
     svg: str = console.export_svg(title=title)
     return svg

@@ -53,14 +53,22 @@ def listing(view: Listing) -> RenderableType | str:
     for index, col in enumerate(view.columns):
         if col.width is not None:
             # Long text wraps in its cell rather than being cut unreadably.
-            table.add_column(col.header, justify=col.justify,  # type: ignore[arg-type]
-                             overflow="fold", ratio=1)
+            table.add_column(
+                col.header,
+                justify=col.justify,  # type: ignore[arg-type]
+                overflow="fold",
+                ratio=1,
+            )
         else:
             widest = max([len(col.header)] + [cell[index].cell_len for cell in cells])
             # Short values (handles, dates, statuses) never fold; long keys may.
-            table.add_column(col.header, justify=col.justify,  # type: ignore[arg-type]
-                             no_wrap=widest <= 40, overflow="fold",
-                             min_width=widest if widest <= 16 else None)
+            table.add_column(
+                col.header,
+                justify=col.justify,  # type: ignore[arg-type]
+                no_wrap=widest <= 40,
+                overflow="fold",
+                min_width=widest if widest <= 16 else None,
+            )
     for row_cells in cells:
         table.add_row(*row_cells)
     return table
@@ -84,8 +92,13 @@ def judgement_text(judgement: str | None) -> Text:
     return Text(judgement or "not graded", style=JUDGEMENT_STYLE.get(judgement or "", "dim"))
 
 
-RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green",
-             "complete": "bold blue", "closed": "dim"}
+RAG_STYLE = {
+    "red": "bold red",
+    "amber": "bold yellow",
+    "green": "green",
+    "complete": "bold blue",
+    "closed": "dim",
+}
 
 
 def rag_text(rag: str) -> Text:
@@ -106,11 +119,15 @@ def status(view: StatusView) -> RenderableType | str:
         parts.append(head)
         table = Table(expand=False, show_lines=False)
         for header, opts in (
-            ("ID", {"no_wrap": True}), ("Kind", {"no_wrap": True}),
+            ("ID", {"no_wrap": True}),
+            ("Kind", {"no_wrap": True}),
             ("Item", {"overflow": "fold", "ratio": 1, "min_width": 30}),
-            ("Status", {"no_wrap": True}), ("Done", {"no_wrap": True, "justify": "right"}),
-            ("Progress", {"no_wrap": True}), ("Overdue", {"no_wrap": True, "justify": "right"}),
-            ("Next due", {"no_wrap": True}), ("Owners", {"overflow": "fold", "max_width": 24}),
+            ("Status", {"no_wrap": True}),
+            ("Done", {"no_wrap": True, "justify": "right"}),
+            ("Progress", {"no_wrap": True}),
+            ("Overdue", {"no_wrap": True, "justify": "right"}),
+            ("Next due", {"no_wrap": True}),
+            ("Owners", {"overflow": "fold", "max_width": 24}),
             ("RAG", {"no_wrap": True}),
         ):
             table.add_column(header, **opts)
@@ -126,11 +143,15 @@ def status(view: StatusView) -> RenderableType | str:
                 if item.truncated:
                     text.append(" [cut off in source]", style="italic yellow")
                 table.add_row(
-                    item.id, KIND_LABEL.get(item.kind, item.kind), text, item.status,
+                    item.id,
+                    KIND_LABEL.get(item.kind, item.kind),
+                    text,
+                    item.status,
                     f"{item.actions_done}/{item.actions_total}",
                     bar(item.actions_done, item.actions_total),
                     str(item.actions_overdue) if item.actions_overdue else "",
-                    item.next_due or "—", plain(", ".join(item.owners) or "—"),
+                    item.next_due or "—",
+                    plain(", ".join(item.owners) or "—"),
                     rag_text(item.rag),
                 )
         parts.append(table)
@@ -149,20 +170,40 @@ def import_outcome(outcome: object) -> RenderableType:
     state = {i["id"]: "new" for i in outcome.new}
     state.update({i["id"]: "changed: " + ", ".join(f) for i, f in outcome.changed})
     rows = [
-        {"id": i["id"], "question": i.get("question"), "kind": KIND_LABEL.get(i["kind"], i["kind"]),
-         "deadline": i.get("deadline"), "text": i["text"] + (" [truncated]" if i.get("truncated")
-                                                             else ""),
-         "change": state.get(i["id"], "unchanged")}
+        {
+            "id": i["id"],
+            "question": i.get("question"),
+            "kind": KIND_LABEL.get(i["kind"], i["kind"]),
+            "deadline": i.get("deadline"),
+            "text": i["text"] + (" [truncated]" if i.get("truncated") else ""),
+            "change": state.get(i["id"], "unchanged"),
+        }
         for i in outcome.items
     ] + [
-        {"id": i["id"], "question": i.get("question"), "kind": KIND_LABEL.get(i["kind"], i["kind"]),
-         "deadline": i.get("deadline"), "text": i["text"], "change": "removed"}
+        {
+            "id": i["id"],
+            "question": i.get("question"),
+            "kind": KIND_LABEL.get(i["kind"], i["kind"]),
+            "deadline": i.get("deadline"),
+            "text": i["text"],
+            "change": "removed",
+        }
         for i in outcome.removed
     ]
-    table = listing(Listing("", [Column("id", "ID"), Column("question", "Q"),
-                                 Column("kind", "Kind"), Column("deadline", "Deadline"),
-                                 Column("change", "Change"), Column("text", "Text", width=100)],
-                            rows))
+    table = listing(
+        Listing(
+            "",
+            [
+                Column("id", "ID"),
+                Column("question", "Q"),
+                Column("kind", "Kind"),
+                Column("deadline", "Deadline"),
+                Column("change", "Change"),
+                Column("text", "Text", width=100),
+            ],
+            rows,
+        )
+    )
     return table
 
 
@@ -179,24 +220,37 @@ def check(result: CheckResult) -> str:
             lines.append(f"  {mark} {f.code} {f.name}  {one_line(f.message)}")
     failures, warnings = len(result.failures), len(result.warnings)
     verdict = "check passed" if result.ok else "check failed"
-    lines.append(f"{verdict}: {failures} failure{'s' * (failures != 1)}, "
-                 f"{warnings} warning{'s' * (warnings != 1)}"
-                 f"{' (strict: warnings fail)' if result.strict else ''}, as of {result.as_of}")
+    lines.append(
+        f"{verdict}: {failures} failure{'s' * (failures != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+        f"{' (strict: warnings fail)' if result.strict else ''}, as of {result.as_of}"
+    )
     return "\n".join(lines) + "\n"
 
 
 def plain_listing(view: Listing) -> str:
     """A fixed-width table without Rich, for thousands of rows."""
     cells = [[display(row.get(c.key)) for c in view.columns] for row in view.rows]
-    cells = [[shorten(v, c.width) if c.width else one_line(v) for v, c in zip(r, view.columns,
-                                                                            strict=True)]
-             for r in cells]
+    cells = [
+        [
+            shorten(v, c.width) if c.width else one_line(v)
+            for v, c in zip(r, view.columns, strict=True)
+        ]
+        for r in cells
+    ]
     widths = [max(len(c.header), *(len(r[i]) for r in cells)) for i, c in enumerate(view.columns)]
+
     def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if c.justify == "right" else v.ljust(w)
-                         for v, w, c in zip(values, widths, view.columns, strict=True)).rstrip()
-    out = [for_terminal(view.title), line([c.header for c in view.columns]),
-           line(["-" * w for w in widths])]
+        return "  ".join(
+            v.rjust(w) if c.justify == "right" else v.ljust(w)
+            for v, w, c in zip(values, widths, view.columns, strict=True)
+        ).rstrip()
+
+    out = [
+        for_terminal(view.title),
+        line([c.header for c in view.columns]),
+        line(["-" * w for w in widths]),
+    ]
     out += [line(r) for r in cells]
     return "\n".join(out) + "\n"
 
@@ -206,25 +260,37 @@ def status_summary(view: StatusView) -> RenderableType | str:
     from .base import percent
 
     rows = [
-        {"key": r.key, "title": r.title, "judgement": r.judgement or "not graded",
-         "items": r.totals.items_total, "complete": r.totals.items_complete,
-         "no_action": r.totals.items_without_action,
-         "done": f"{r.totals.actions_done}/{r.totals.actions_total}",
-         "progress": bar(r.totals.actions_done, r.totals.actions_total),
-         "percent": percent(r.totals.actions_done, r.totals.actions_total),
-         "overdue": r.totals.actions_overdue,
-         "rag": " ".join(f"{k[0].upper()}{v}" for k, v in r.totals.rag.items() if v)}
+        {
+            "key": r.key,
+            "title": r.title,
+            "judgement": r.judgement or "not graded",
+            "items": r.totals.items_total,
+            "complete": r.totals.items_complete,
+            "no_action": r.totals.items_without_action,
+            "done": f"{r.totals.actions_done}/{r.totals.actions_total}",
+            "progress": bar(r.totals.actions_done, r.totals.actions_total),
+            "percent": percent(r.totals.actions_done, r.totals.actions_total),
+            "overdue": r.totals.actions_overdue,
+            "rag": " ".join(f"{k[0].upper()}{v}" for k, v in r.totals.rag.items() if v),
+        }
         for r in view.reports
     ]
-    cols = [Column("key", "Report", width=40), Column("judgement", "Judgement"),
-            Column("items", "Items", justify="right"),
-            Column("complete", "Complete", justify="right"),
-            Column("no_action", "No action", justify="right"),
-            Column("done", "Done", justify="right"), Column("progress", "Progress"),
-            Column("percent", "%", justify="right"),
-            Column("overdue", "Overdue", justify="right"), Column("rag", "RAG")]
-    title = (f"{len(view.reports)} reports, as of {view.as_of}; "
-             f"`afi status --report KEY` or `--details` lists the items")
+    cols = [
+        Column("key", "Report", width=40),
+        Column("judgement", "Judgement"),
+        Column("items", "Items", justify="right"),
+        Column("complete", "Complete", justify="right"),
+        Column("no_action", "No action", justify="right"),
+        Column("done", "Done", justify="right"),
+        Column("progress", "Progress"),
+        Column("percent", "%", justify="right"),
+        Column("overdue", "Overdue", justify="right"),
+        Column("rag", "RAG"),
+    ]
+    title = (
+        f"{len(view.reports)} reports, as of {view.as_of}; "
+        f"`afi status --report KEY` or `--details` lists the items"
+    )
     table = listing(Listing(title, cols, rows))
     total = f"All reports: {summary_line(view.totals)}"
     if isinstance(table, str):
