@@ -13,7 +13,15 @@ SAMPLE_2018 = SAMPLES / "west-mercia-peel-2018-legitimacy.txt"
 SHIPPED = ROOT / "tracker.json"
 
 # A wide, colourless terminal, so tests see whole cells and no escape codes.
-TEST_ENV = {"COLUMNS": "200", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", "AFI_USER": "tester"}
+TEST_ENV = {
+    # Subprocesses (`python -m afi_tracker`) run this checkout's code too.
+    "PYTHONPATH": str(ROOT / "src"),
+    "COLUMNS": "200",
+    "LINES": "50",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "AFI_USER": "tester",
+}
 
 
 @pytest.fixture(autouse=True)
