@@ -50,6 +50,6 @@ def db(tmp_path: Path) -> Path:
 
 
 def invoke(runner: CliRunner, *args: str, input: str | None = None):  # noqa: A002
-    from afi_tracker.cli import app
+    from afi_tracker.cli.root import app
 
     return runner.invoke(app, list(args), input=input, env=dict(os.environ))

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from afi_tracker.api.tracker import Tracker
 from afi_tracker.errors import InvalidValue, NothingToUndo, TransitionRefused
-from afi_tracker.store import Store
-from afi_tracker.tracker import Tracker
+from afi_tracker.store.store import Store
 from tests.conftest import SHIPPED
 
 TODAY = date(2025, 4, 2)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from afi_tracker.check import Options, evaluate, severities
 from afi_tracker.render import CheckFormat
-from afi_tracker.store import Snapshot, empty_data
+from afi_tracker.reports.check import Options, evaluate, severities
+from afi_tracker.store.store import Snapshot, empty_data
 from tests.conftest import invoke
 
 AS_OF = date(2025, 4, 2)
@@ -60,7 +60,7 @@ def codes(snap, **kw):
     return sorted((f.code, f.id) for f in evaluate(snap, options).findings)
 
 
-ONE_ITEM = [{}]
+ONE_ITEM: list[dict[str, object]] = [{}]
 
 
 @pytest.mark.parametrize(
@@ -281,7 +281,8 @@ def test_every_format(runner, planned, fmt):
         assert len(cases) == 8 and root.get("failures") == "1"
         failing = [c.get("name") for c in cases if c.find("failure") is not None]
         assert failing == ["I3"]
-        assert cases[0].find("system-out").text.startswith("warning AFI201 action-due-soon")
+        out = cases[0].find("system-out")
+        assert out is not None and (out.text or "").startswith("warning AFI201 action-due-soon")
     elif fmt is CheckFormat.github:
         lines = out.splitlines()
         errors = [line for line in lines if line.startswith("::error file=")]

@@ -223,7 +223,7 @@ def test_missing_values_without_a_terminal_are_usage_errors(runner, db):
 
 
 def test_missing_values_are_prompted_for_on_a_terminal(runner, db, monkeypatch):
-    monkeypatch.setattr("afi_tracker.cli._interactive", lambda: True)
+    monkeypatch.setattr("afi_tracker.cli.root._interactive", lambda: True)
     result = run(runner, db, "add", "I1", input="Train staff\nInsp Patel\n+2w\n")
     assert result.stdout.endswith("A1\n")
     action = json.loads(run(runner, db, "show", "A1", "-f", "json").stdout)
@@ -236,7 +236,7 @@ def test_delete_needs_yes_without_a_terminal_and_confirmation_on_one(runner, db,
     assert result.stderr == (
         "Error: deleting needs --yes when there is no terminal to ask on (see `afi delete -h`)\n"
     )
-    monkeypatch.setattr("afi_tracker.cli._interactive", lambda: True)
+    monkeypatch.setattr("afi_tracker.cli.root._interactive", lambda: True)
     run(runner, db, "delete", "A1", input="n\n", code=1)
     assert json.loads(run(runner, db, "list", "-f", "json").stdout) != []
     run(runner, db, "delete", "A1", input="y\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from afi_tracker.config import ConfigError, load
+from afi_tracker.cli.config import ConfigError, load
 from tests.conftest import SHIPPED, invoke
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from afi_tracker.dates import describe, is_overdue, parse_date, parse_period
+from afi_tracker.domain.dates import describe, parse_date, parse_period
 from afi_tracker.errors import InvalidValue
 
 TODAY = date(2025, 4, 2)  # a Wednesday
@@ -91,12 +91,6 @@ def test_iso_and_uk_forms_round_trip(day):
 
 def test_echo_names_the_weekday_and_month():
     assert describe(date(2025, 4, 3)) == "2025-04-03 (Thursday 3 April 2025)"
-
-
-def test_due_today_is_not_overdue_today():
-    assert not is_overdue("2025-04-02", TODAY)
-    assert is_overdue("2025-04-01", TODAY)
-    assert not is_overdue(None, TODAY)
 
 
 def test_periods():

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import typer
 
-from afi_tracker.cli import app
+from afi_tracker.cli.root import app
 from tests.conftest import invoke
 
 
-def all_commands():
-    root = typer.main.get_command(app)
+def all_commands() -> list[tuple[tuple[str, ...], Any, typer.Context]]:
+    root: Any = typer.main.get_command(app)
     ctx = typer.Context(root, info_name="afi")
-    found = []
+    found: list[tuple[tuple[str, ...], Any, typer.Context]] = []
     for name in root.list_commands(ctx):
         command = root.get_command(ctx, name)
         if hasattr(command, "list_commands"):
@@ -61,7 +62,7 @@ def complete(runner, db, words: str):
         "COMP_WORDS": f"afi --db {db} {words}",
         "COMP_CWORD": str(len(f"afi --db {db} {words}".split()) - (not words.endswith(" "))),
     }
-    from afi_tracker.cli import app as the_app
+    from afi_tracker.cli.root import app as the_app
 
     result = runner.invoke(the_app, [], env=env, prog_name="afi")
     assert result.exit_code == 0, result.output

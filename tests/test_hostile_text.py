@@ -12,19 +12,19 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from afi_tracker.api.tracker import Tracker
+from afi_tracker.domain.safetext import for_terminal
 from afi_tracker.errors import AfiError
 from afi_tracker.importers import parse_text
-from afi_tracker.progress import compute
 from afi_tracker.render import csv as csv_render
 from afi_tracker.render import html as html_render
 from afi_tracker.render import json as json_render
 from afi_tracker.render import markdown as md_render
 from afi_tracker.render import svg as svg_render
 from afi_tracker.render import table as table_render
-from afi_tracker.safetext import for_terminal
-from afi_tracker.store import Store
-from afi_tracker.tracker import Tracker
-from afi_tracker.views import ActionFilter, actions_listing
+from afi_tracker.render.listings import ActionFilter, actions_listing
+from afi_tracker.reports.progress import compute
+from afi_tracker.store.store import Store
 from tests.conftest import SHIPPED
 
 # Text with a bias toward what breaks things: markup, escapes, bidi, formulas, pipes.
@@ -138,7 +138,7 @@ def _csv_cells(text: str):
 )
 def test_any_report_text_imports_or_is_refused_cleanly(text):
     store = Store.in_memory()
-    from afi_tracker.importing import apply
+    from afi_tracker.importers.apply import apply
 
     try:
         parsed = parse_text(text, "page.txt")

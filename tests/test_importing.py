@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from afi_tracker.importing import import_file
-from afi_tracker.store import Store
+from afi_tracker.importers.apply import import_file
+from afi_tracker.store.store import Store
 from tests.conftest import SAMPLE_2018
 
 KEY = "west-mercia-peel-2018-legitimacy"

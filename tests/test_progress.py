@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from afi_tracker.progress import compute, item_progress
-from afi_tracker.store import Store
-from afi_tracker.tracker import Tracker
+from afi_tracker.api.tracker import Tracker
+from afi_tracker.reports.progress import compute, item_progress
+from afi_tracker.store.store import Store
 from tests.conftest import SHIPPED
 
 AS_OF = date(2025, 4, 2)
@@ -100,8 +100,10 @@ def test_report_and_store_totals_change_with_actions_and_as_of(store):
     }
 
     later = compute(store.load(), date(2025, 5, 1))
-    rags = {i.id: (i.rag, i.actions_overdue) for q in later.reports[0].questions for i in q.items}
-    assert rags["I1"] == ("red", 1) and rags["I2"] == ("green", 0)
+    later_rags = {
+        i.id: (i.rag, i.actions_overdue) for q in later.reports[0].questions for i in q.items
+    }
+    assert later_rags["I1"] == ("red", 1) and later_rags["I2"] == ("green", 0)
     assert later.totals.actions_overdue == 1
 
     # the same date always gives the same answer

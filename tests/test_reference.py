@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from afi_tracker.reference import render
+import runpy
+
 from tests.conftest import ROOT
+
+# A dev script, not part of the package: load it from the checkout.
+render = runpy.run_path(str(ROOT / "scripts" / "reference.py"))["render"]
 
 
 def test_command_reference_is_current():
     current = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     assert current == render(), (
-        "docs/commands.md is out of date: run `python -m afi_tracker.reference > docs/commands.md`"
+        "docs/commands.md is out of date: run `python scripts/reference.py > docs/commands.md`"
     )
 
 

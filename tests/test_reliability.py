@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from afi_tracker.store import Store
+from afi_tracker.store.store import Store
 from tests.conftest import SHIPPED
 
 AFI = [sys.executable, "-m", "afi_tracker"]
@@ -53,7 +53,7 @@ def db(tmp_path: Path) -> Path:
 WRITER = textwrap.dedent(
     """
     import sys
-    from afi_tracker.cli import app
+    from afi_tracker.cli.root import app
     db, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     failures = 0
     for n in range(count):
@@ -67,7 +67,7 @@ WRITER = textwrap.dedent(
 READER = textwrap.dedent(
     """
     import json, os, sys, time
-    from afi_tracker.store import Store
+    from afi_tracker.store.store import Store
     db, stop = sys.argv[1], sys.argv[2]
     reads = torn = 0
     while not os.path.exists(stop):
@@ -155,7 +155,7 @@ HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from afi_tracker.store import Store
+    from afi_tracker.store.store import Store
     with Store.at(sys.argv[1]).transaction("hold", "holder"):
         Path(sys.argv[2]).touch()
         time.sleep(600)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from afi_tracker.errors import StoreCorrupt, StoreWriteFailed
-from afi_tracker.storages import AtomicJSONStorage, parse_store_bytes
+from afi_tracker.store.storage import AtomicJSONStorage, parse_store_bytes
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,7 @@ def test_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path):
     storage = AtomicJSONStorage(path)
     storage.write({"meta": {"1": {"schema": 1}}, "items": {"1": {"text": "é [b]"}}})
     data = storage.read()
+    assert data is not None
     assert data["items"] == {"1": {"text": "é [b]"}}
     assert data["meta"]["1"]["schema"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
@@ -52,7 +53,8 @@ def test_a_file_afi_wrote_is_trusted_and_any_edit_is_not(tmp_path: Path):
     path.write_bytes(path.read_bytes().replace(b'"abc"', b'"abd"'))
     edited = storage.sections()
     assert edited is not None and not edited.intact() and edited.table("items") is None
-    assert storage.read()["items"]["1"]["text"] == "abd"
+    reread = storage.read()
+    assert reread is not None and reread["items"]["1"]["text"] == "abd"
     path.write_bytes(path.read_bytes().replace(b'"text":"abd"', b'"text":"abd","text":"x"'))
     with pytest.raises(StoreCorrupt, match='duplicate key "text"'):
         storage.read()
@@ -72,6 +74,7 @@ def test_write_changes_copies_untouched_tables_and_appends_history(tmp_path: Pat
         }
     )
     before = storage.sections()
+    assert before is not None
     storage.write_changes(
         {"schema": 2}, {"items": {"1": {"text": "b"}}}, {2: {"n": 2}, 3: {"n": 3}}, before
     )

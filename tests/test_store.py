@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from afi_tracker.domain.model import new_item
 from afi_tracker.errors import StoreCorrupt, StoreLocked, StoreMissing
-from afi_tracker.model import new_item
-from afi_tracker.store import Store
+from afi_tracker.store.store import Store
 
 
 @pytest.fixture(params=["memory", "file"])
@@ -107,8 +107,8 @@ def test_lock_timeout_names_the_lock_file(tmp_path: Path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from afi_tracker.model import new_item
-    from afi_tracker.store import Store
+    from afi_tracker.domain.model import new_item
+    from afi_tracker.store.store import Store
     store = Store.at(sys.argv[1], timeout=60)
     for n in range(int(sys.argv[3])):
         with store.transaction("w", sys.argv[2], create=True) as tx:

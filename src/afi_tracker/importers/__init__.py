@@ -1,4 +1,4 @@
-"""Importers: report text in, a ParsedReport out. Nothing here touches the store.
+"""Importers: report text in, a ParsedReport out; `apply` writes one into the store.
 
 Each format is a module with `looks_like(lines)` and `parse(lines)`; FORMATS
 lists them in the order they are tried. A new format is a new module here.
@@ -6,13 +6,22 @@ lists them in the order they are tried. A new format is a new module here.
 
 from __future__ import annotations
 
-from ..errors import NothingToImport
-from . import concern, pillar
-from .base import ParsedItem, ParsedQuestion, ParsedReport
+from typing import Protocol
+
+from afi_tracker.errors import NothingToImport
+from afi_tracker.importers import concern, pillar
+from afi_tracker.importers.base import ParsedItem, ParsedQuestion, ParsedReport
+
 
 # Tried in order; the first that finds items wins. A new format is a new module
 # with looks_like(lines) and parse(lines), added here.
-FORMATS = (pillar, concern)
+class ReportFormat(Protocol):
+    def looks_like(self, lines: list[str]) -> bool: ...
+
+    def parse(self, lines: list[str]) -> ParsedReport: ...
+
+
+FORMATS: tuple[ReportFormat, ...] = (pillar, concern)
 
 __all__ = ["FORMATS", "ParsedItem", "ParsedQuestion", "ParsedReport", "parse_text", "read_lines"]
 

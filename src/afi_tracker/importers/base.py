@@ -44,7 +44,7 @@ class ParsedReport:
     items: list[ParsedItem] = field(default_factory=list)
 
     def default_key(self) -> str:
-        from .text import slugify
+        from afi_tracker.importers.text import slugify
 
         # From the page's own title line (and pillar), not from names afi works
         # out, so the key stays the same when the importer learns more.

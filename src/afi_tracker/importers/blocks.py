@@ -14,8 +14,14 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from .base import ParsedItem
-from .text import ends_sentence, find_uk_date, normalise, strip_bullet, strip_joiner
+from afi_tracker.importers.base import ParsedItem
+from afi_tracker.importers.text import (
+    ends_sentence,
+    find_uk_date,
+    normalise,
+    strip_bullet,
+    strip_joiner,
+)
 
 AFI_HEADING = re.compile(r"^areas? for improvement\s*:?$", re.IGNORECASE)
 # "Area for improvement 3: The force should ..." / "Area for improvement 3" then the text.

@@ -9,9 +9,9 @@ concern they follow.
 
 from __future__ import annotations
 
-from .base import ParsedReport
-from .blocks import BlockReader
-from .metadata import content_lines, overall_judgement, read
+from afi_tracker.importers.base import ParsedReport
+from afi_tracker.importers.blocks import BlockReader
+from afi_tracker.importers.metadata import content_lines, overall_judgement, read
 
 NAME = "concern-or-letter"
 

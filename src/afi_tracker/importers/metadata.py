@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .base import ParsedReport
-from .text import find_uk_date, is_noise, judgement_line, normalise
+from afi_tracker.importers.base import ParsedReport
+from afi_tracker.importers.text import find_uk_date, is_noise, judgement_line, normalise
 
 _TITLE = re.compile(
     r"^(?P<force>.+?)\s+(?P<programme>PEEL)?\s*"

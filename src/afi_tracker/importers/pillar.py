@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from .base import ParsedQuestion, ParsedReport
-from .blocks import AFI_HEADING, BlockReader
-from .metadata import content_lines, overall_judgement, read
-from .text import judgement_in_prose, judgement_line, normalise
+from afi_tracker.importers.base import ParsedQuestion, ParsedReport
+from afi_tracker.importers.blocks import AFI_HEADING, BlockReader
+from afi_tracker.importers.metadata import content_lines, overall_judgement, read
+from afi_tracker.importers.text import judgement_in_prose, judgement_line, normalise
 
 NAME = "graded-pillar-page"
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import date
 
-from ..model import JUDGEMENTS
+from afi_tracker.domain.model import JUDGEMENTS
 
 # •, ●, -, *, and numbered or lettered lists: "1.", "2)", "(3)", "a)", "(b)".
 BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·]|[-*–](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-h]\)(?=\s))\s*")

@@ -12,10 +12,10 @@ import io
 import re
 from typing import Any
 
-from ..pack import PackView
-from ..progress import StatusView
-from ..safetext import for_terminal
-from .base import Listing
+from afi_tracker.domain.safetext import for_terminal
+from afi_tracker.render.base import Listing
+from afi_tracker.reports.pack import PackView
+from afi_tracker.reports.progress import StatusView
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..check import CheckResult
-from ..safetext import for_terminal
+from afi_tracker.domain.safetext import for_terminal
+from afi_tracker.reports.check import CheckResult
 
 
 def _data(text: str) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..pack import PackView
-from ..progress import StatusView
-from ..safetext import for_terminal
-from .base import KIND_LABEL, Listing, bar, display, report_facts, summary_line
+from afi_tracker.domain.safetext import for_terminal
+from afi_tracker.render.base import KIND_LABEL, Listing, bar, display, report_facts, summary_line
+from afi_tracker.reports.pack import PackView
+from afi_tracker.reports.progress import StatusView
 
 CSS = """
 @page { size: A4; margin: 15mm 12mm; }

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ..check import CheckResult
-from ..progress import StatusView, Totals
-from .base import Detail, Listing
+from afi_tracker.render.base import Detail, Listing
+from afi_tracker.reports.check import CheckResult
+from afi_tracker.reports.progress import StatusView, Totals
 
 
 def dumps(value: Any) -> str:
@@ -75,6 +75,6 @@ def pack(view: object) -> str:
 
 
 def check(result: CheckResult) -> str:
-    from ..check import as_data
+    from afi_tracker.reports.check import as_data
 
     return dumps(as_data(result))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..check import CheckResult, Finding
-from ..safetext import for_terminal
+from afi_tracker.domain.rules import handle_number
+from afi_tracker.domain.safetext import for_terminal
+from afi_tracker.reports.check import CheckResult, Finding
 
 
 def check(result: CheckResult) -> str:
@@ -60,4 +61,4 @@ def check(result: CheckResult) -> str:
 
 
 def _order(handle: str) -> tuple[int, str]:
-    return (int(handle[1:]) if handle[1:].isdigit() else 0, handle)
+    return (handle_number(handle), handle)

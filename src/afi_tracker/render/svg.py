@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from . import table
+from afi_tracker.render import table
 
 WIDTH = 140
 

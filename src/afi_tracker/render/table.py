@@ -11,10 +11,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..check import CheckResult, Finding
-from ..progress import StatusView
-from ..safetext import for_terminal, one_line, shorten
-from .base import (
+from afi_tracker.domain.safetext import for_terminal, one_line, shorten
+from afi_tracker.render.base import (
     KIND_LABEL,
     Column,
     Detail,
@@ -24,6 +22,8 @@ from .base import (
     report_facts,
     summary_line,
 )
+from afi_tracker.reports.check import CheckResult, Finding
+from afi_tracker.reports.progress import StatusView
 
 JUDGEMENT_STYLE = {
     "Outstanding": "bold green",
@@ -164,7 +164,7 @@ def status(view: StatusView) -> RenderableType | str:
 
 
 def import_outcome(outcome: object) -> RenderableType:
-    from ..importing import ImportOutcome
+    from afi_tracker.importers.apply import ImportOutcome
 
     assert isinstance(outcome, ImportOutcome)
     state = {i["id"]: "new" for i in outcome.new}
@@ -257,7 +257,7 @@ def plain_listing(view: Listing) -> str:
 
 def status_summary(view: StatusView) -> RenderableType | str:
     """One line per report, for stores too big to list item by item at a glance."""
-    from .base import percent
+    from afi_tracker.render.base import percent
 
     rows = [
         {

@@ -11,10 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .errors import InvalidValue, StoreCorrupt, StoreError
-from .model import ACTION_OPEN, ITEM_CLOSED, Record
-from .store import Snapshot, Store
-from .validate import problems
+from afi_tracker.domain.model import ITEM_CLOSED, Record
+from afi_tracker.domain.rules import (
+    action_due_soon,
+    action_overdue,
+    is_open,
+    is_overdue,
+    is_stale,
+    needs_action,
+)
+from afi_tracker.errors import InvalidValue, StoreCorrupt, StoreError
+from afi_tracker.store.store import Snapshot, Store
+from afi_tracker.store.validate import problems
 
 
 @dataclass(frozen=True)
@@ -175,8 +183,6 @@ def run(store: Store, options: Options) -> CheckResult:
 
 
 def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckResult:
-    from .views import ordered_items
-
     as_of = options.as_of
     by_item = snap.actions_by_item()
     findings: list[Finding] = []
@@ -187,20 +193,19 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         if grade is not None:
             findings.append(Finding(code, _BY_CODE[code].name, grade, report, item, rid, message))
 
-    for item in ordered_items(snap, options.report):
+    for item in snap.ordered_items(options.report):
         key, handle = item["report"], item["id"]
         checked.setdefault(key, []).append(handle)
         actions = by_item.get(handle, [])
-        live = [a for a in actions if a["status"] != "cancelled"]
         status = item.get("status", "open")
-        if status in ("open", "in-progress") and not live:
+        if needs_action(item, actions):
             add("AFI102", key, handle, handle, f"{handle} has no action: {_short(item['text'])}")
         deadline = item.get("deadline")
         if (
             item["kind"] == "recommendation"
             and deadline
             and status not in ITEM_CLOSED
-            and date.fromisoformat(deadline) < as_of
+            and is_overdue(deadline, as_of)
         ):
             add(
                 "AFI104",
@@ -211,7 +216,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
             )
         if status == "awaiting-sign-off":
             since = _proposed_on(item, snap)
-            if since is not None and since < as_of - options.stale_after:
+            if since is not None and is_stale(since, as_of, options.stale_after):
                 add(
                     "AFI105",
                     key,
@@ -222,33 +227,33 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         if status in ("awaiting-sign-off", "complete") and not _has_evidence(item, actions):
             add("AFI203", key, handle, handle, f"{handle} is {status} with no evidence")
         for action in sorted(actions, key=lambda a: a["id"]):
-            if action["status"] not in ACTION_OPEN:
+            if not is_open(action):
                 continue
             aid = action["id"]
-            due = date.fromisoformat(action["due"]) if action.get("due") else None
-            if due is not None and due < as_of:
+            due = action.get("due")
+            if action_overdue(action, as_of):
                 add(
                     "AFI101",
                     key,
                     handle,
                     aid,
                     f"{aid} ({handle}) is overdue: due "
-                    f"{due.isoformat()}, owner {action.get('owner') or 'none'}: "
+                    f"{due}, owner {action.get('owner') or 'none'}: "
                     f"{_short(action['title'])}",
                 )
-            elif due is not None and due <= as_of + options.warn_within:
+            elif action_due_soon(action, as_of, options.warn_within):
                 add(
                     "AFI201",
                     key,
                     handle,
                     aid,
-                    f"{aid} ({handle}) is due {due.isoformat()}, "
+                    f"{aid} ({handle}) is due {due}, "
                     f"owner {action.get('owner') or 'none'}: {_short(action['title'])}",
                 )
             if not (action.get("owner") or "").strip():
                 add("AFI103", key, handle, aid, f"{aid} ({handle}) has no owner")
             updated = _day(action.get("updated") or action.get("created"))
-            if updated is not None and updated < as_of - options.stale_after:
+            if updated is not None and is_stale(updated, as_of, options.stale_after):
                 add(
                     "AFI202",
                     key,
@@ -260,7 +265,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
 
 
 def _short(text: str, width: int = 70) -> str:
-    from .safetext import shorten
+    from afi_tracker.domain.safetext import shorten
 
     return shorten(text, width)
 

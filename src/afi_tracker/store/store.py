@@ -19,10 +19,12 @@ from typing import Any
 
 from tinydb.storages import MemoryStorage, Storage
 
-from .errors import NotFound, StoreCorrupt, StoreLocked, StoreMissing, StoreWriteFailed
-from .model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for
-from .storages import AtomicJSONStorage, Sections
-from .validate import TABLES, problems
+from afi_tracker.domain.model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for
+from afi_tracker.domain.rules import handle_number
+from afi_tracker.errors import NotFound, StoreCorrupt, StoreLocked, StoreMissing, StoreWriteFailed
+from afi_tracker.store.history import field_change
+from afi_tracker.store.storage import AtomicJSONStorage, Sections
+from afi_tracker.store.validate import TABLES, problems
 
 LOCK_TIMEOUT = 10.0  # seconds; AFI_LOCK_TIMEOUT overrides
 
@@ -38,23 +40,6 @@ def empty_data() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = {name: {} for name in TABLES}
     data["meta"]["1"] = {"schema": SCHEMA_VERSION, "next": {}, "next_txn": 1}
     return data
-
-
-def field_change(field: str, old: Any, new: Any) -> Record:
-    """One field's change for the history.
-
-    A list that only grew (notes, evidence, deadline revisions) records just the
-    entries added: storing the whole list before and after on every note made
-    the history grow with the square of the notes.
-    """
-    if (
-        isinstance(old, list)
-        and isinstance(new, list)
-        and len(new) > len(old)
-        and new[: len(old)] == old
-    ):
-        return {"field": field, "added": new[len(old) :]}
-    return {"field": field, "old": old, "new": new}
 
 
 class _Tables(dict[str, dict[int, Record]]):
@@ -142,6 +127,25 @@ class Snapshot:
 
     def action(self, handle: str) -> Record:
         return self._by_handle("actions", handle, "action", "run `afi list` to see actions")[1]
+
+    def sorted_reports(self, key: str | None = None) -> list[Record]:
+        """Every report by key, or the one named (NotFound when it is not there)."""
+        if key is not None:
+            return [self.report(key)]
+        return sorted(self.reports, key=lambda r: r["key"])
+
+    def ordered_items(self, report_key: str | None = None) -> list[Record]:
+        """Items in reading order: report key, then their place in the report."""
+        reports = {r["key"]: i for i, r in enumerate(self.sorted_reports())}
+        chosen = self.items if report_key is None else self.items_of(report_key)
+        return sorted(
+            chosen,
+            key=lambda i: (
+                reports.get(i["report"], 0),
+                i.get("position", 0),
+                handle_number(i["id"]),
+            ),
+        )
 
     def items_of(self, report_key: str) -> list[Record]:
         # One pass indexes every report: a scan per report is quadratic in a
@@ -308,7 +312,7 @@ class Store:
 
     @classmethod
     def in_memory(cls, data: dict[str, dict[str, Any]] | None = None) -> Store:
-        storage = MemoryStorage()
+        storage = MemoryStorage()  # type: ignore[no-untyped-call,unused-ignore]  # TinyDB is untyped
         if data is not None:
             storage.write(data)
         return cls(storage, label="memory")
@@ -361,7 +365,7 @@ class Store:
                 f"store {self.label} is not valid: {found[0]}{more}",
                 hint="run `afi doctor` to list every problem; afi will not overwrite it",
             )
-        from .migrations import migrate
+        from afi_tracker.store.migrations import migrate
 
         self._migrated_from = migrate(data)
         return data

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import StoreCorrupt, StoreMissing
-from .model import SCHEMA_VERSION
-from .store import Store
-from .validate import TABLES, problems
+from afi_tracker.domain.model import SCHEMA_VERSION
+from afi_tracker.errors import StoreCorrupt, StoreMissing
+from afi_tracker.store.store import Store
+from afi_tracker.store.validate import TABLES, problems
 
 
 @dataclass

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InvalidValue, NothingToImport
-from .importers import ParsedItem, ParsedReport, parse_text
-from .model import Record, new_item, new_report
-from .store import Store, Transaction
+from afi_tracker.domain.model import Record, new_item, new_report
+from afi_tracker.errors import InvalidValue, NothingToImport
+from afi_tracker.importers import ParsedItem, ParsedReport, parse_text
+from afi_tracker.store.store import Store, Transaction
 
 # Fields the report sets on an item; anything else (status, evidence) is the user's.
 _REPORT_FIELDS = (

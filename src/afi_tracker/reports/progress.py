@@ -13,15 +13,14 @@ Cancelled actions do not count towards an item's total.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from .model import ACTION_OPEN, Record
-from .store import Snapshot
+from afi_tracker.domain.model import RAG_ORDER, ActionStatus, Record
+from afi_tracker.domain.rules import AMBER_DAYS, is_live, is_open, is_overdue, rag
+from afi_tracker.store.store import Snapshot
 
-AMBER_DAYS = 14
-RAG_ORDER = ("red", "amber", "green", "complete", "closed")
 # A PCC must publish a response within 56 days of a police report (Police Act 1996 s55(5A)).
 S55_DAYS = 56
 
@@ -91,8 +90,8 @@ class Totals:
             "actions_overdue",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for rag, count in other.rag.items():
-            self.rag[rag] += count
+        for rating, count in other.rag.items():
+            self.rag[rating] += count
 
 
 @dataclass
@@ -118,39 +117,30 @@ class StatusView:
 def item_progress(
     item: Record, actions: list[Record], as_of: date, amber_days: int = AMBER_DAYS
 ) -> ItemProgress:
-    # One pass, comparing ISO dates as strings (they sort as dates): this runs
-    # for every item of every report, 100k actions in a large store.
-    today = as_of.isoformat()
-    live: list[Record] = []
-    open_: list[Record] = []
-    overdue: list[Record] = []
-    blocked: list[Record] = []
+    # One pass over the item's actions: this runs for every item of every
+    # report, 100k actions in a large store.
+    live = done = overdue = blocked = open_ = 0
     dues: list[str] = []
-    done = 0
     owners: set[str] = set()
     for a in actions:
-        state = a["status"]
-        if state == "cancelled":
+        if not is_live(a):
             continue
-        live.append(a)
+        live += 1
         if a.get("owner"):
             owners.add(a["owner"])
-        if state == "done":
+        if a["status"] == ActionStatus.DONE:
             done += 1
-        elif state in ACTION_OPEN:
-            open_.append(a)
-            due = a.get("due")
-            if due:
-                dues.append(due)
-                if due < today:
-                    overdue.append(a)
-            if state == "blocked":
-                blocked.append(a)
-    dues.sort()
-    soon = as_of + timedelta(days=amber_days)
-    deadline = date.fromisoformat(item["deadline"]) if item.get("deadline") else None
+        elif is_open(a):
+            open_ += 1
+            if a.get("due"):
+                dues.append(a["due"])
+                overdue += is_overdue(a["due"], as_of)
+            blocked += a["status"] == ActionStatus.BLOCKED
+    next_due = min(dues) if dues else None
     status = item.get("status", "open")
-    rag, why = _rag(status, live, overdue, blocked, dues, deadline, as_of, soon)
+    rating, why = rag(
+        status, live, open_, overdue, blocked, next_due, item.get("deadline"), as_of, amber_days
+    )
     return ItemProgress(
         id=item["id"],
         kind=item["kind"],
@@ -159,51 +149,15 @@ def item_progress(
         status=status,
         deadline=item.get("deadline"),
         truncated=bool(item.get("truncated")),
-        actions_total=len(live),
+        actions_total=live,
         actions_done=done,
-        actions_overdue=len(overdue),
-        actions_blocked=len(blocked),
-        next_due=dues[0] if dues else None,
+        actions_overdue=overdue,
+        actions_blocked=blocked,
+        next_due=next_due,
         owners=sorted(owners, key=str.casefold),
-        rag=rag,
+        rag=rating,
         why=why,
     )
-
-
-def _rag(
-    status: str,
-    live: list[Record],
-    overdue: list[Record],
-    blocked: list[Record],
-    dues: list[str],
-    deadline: date | None,
-    as_of: date,
-    soon: date,
-) -> tuple[str, str]:
-    if status == "complete":
-        return "complete", "signed off"
-    if status in ("superseded", "no-further-action"):
-        return "closed", status
-    if overdue:
-        return "red", f"{len(overdue)} overdue action{'s' * (len(overdue) > 1)}"
-    if deadline is not None and deadline < as_of:
-        return "red", f"past its deadline {deadline.isoformat()}"
-    if status != "awaiting-sign-off" and not any(a["status"] in ACTION_OPEN for a in live):
-        if not live:
-            return "red", "no action"
-        if status == "open":
-            return "red", "no open action"
-    if blocked:
-        return "amber", f"{len(blocked)} blocked"
-    if dues and date.fromisoformat(dues[0]) <= soon:
-        return "amber", f"action due {dues[0]}"
-    if deadline is not None and deadline <= soon and status != "awaiting-sign-off":
-        return "amber", f"deadline {deadline.isoformat()}"
-    if status == "awaiting-sign-off":
-        return "green", "awaiting sign-off"
-    if live and not any(a["status"] in ACTION_OPEN for a in live):
-        return "green", "actions done: propose for closure"
-    return "green", "on track"
 
 
 def response_due(report: Record) -> str | None:
@@ -217,16 +171,14 @@ def response_due(report: Record) -> str | None:
 def compute(
     snap: Snapshot, as_of: date, report_key: str | None = None, amber_days: int = AMBER_DAYS
 ) -> StatusView:
-    from .views import ordered_items, sorted_reports
-
     by_item = snap.actions_by_item()
     overall = Totals()
     reports = []
-    for report in sorted_reports(snap, report_key):
+    for report in snap.sorted_reports(report_key):
         totals = Totals()
         progress = [
             item_progress(i, by_item.get(i["id"], []), as_of, amber_days)
-            for i in ordered_items(snap, report["key"])
+            for i in snap.ordered_items(report["key"])
         ]
         for p in progress:
             totals.add(p)

@@ -1,6 +1,6 @@
 """Writes docs/commands.md from the program's own help, so the reference cannot drift.
 
-    python -m afi_tracker.reference > docs/commands.md
+    python scripts/reference.py > docs/commands.md
 
 A test regenerates it and fails when the file differs (as sqlite-utils does
 with cog), so changing a command's help means regenerating the reference.
@@ -13,11 +13,11 @@ from typing import Any
 
 import typer
 
-from .cli import app
+from afi_tracker.cli.root import app
 
 HEADER = """# Command reference
 
-Generated from afi's own help by `python -m afi_tracker.reference > docs/commands.md`;
+Generated from afi's own help by `python scripts/reference.py > docs/commands.md`;
 `tests/test_reference.py` fails when it is out of date. Every command also
 takes `-h` / `--help`.
 """

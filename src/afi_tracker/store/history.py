@@ -1,11 +1,29 @@
-"""Reading the append-only history: what each command changed, in words."""
+"""The append-only history: how a change is recorded, and what each command changed, in words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Record
+from afi_tracker.domain.model import Record
+
+
+def field_change(field: str, old: Any, new: Any) -> Record:
+    """One field's change for the history.
+
+    A list that only grew (notes, evidence, deadline revisions) records just the
+    entries added: storing the whole list before and after on every note made
+    the history grow with the square of the notes.
+    """
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and len(new) > len(old)
+        and new[: len(old)] == old
+    ):
+        return {"field": field, "added": new[len(old) :]}
+    return {"field": field, "old": old, "new": new}
+
 
 # Bookkeeping fields that change with every edit; their change says nothing new.
 _QUIET = frozenset({"updated", "due_history", "position"})

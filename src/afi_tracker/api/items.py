@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from .actions import open_actions
-from .errors import InvalidValue, TransitionRefused
-from .model import Record
-from .store import Transaction
+from afi_tracker.api.actions import open_actions
+from afi_tracker.domain.model import Record
+from afi_tracker.errors import InvalidValue, TransitionRefused
+from afi_tracker.store.store import Transaction
 
 SETTABLE: Final = ("superseded", "no-further-action", "open", "in-progress")
 

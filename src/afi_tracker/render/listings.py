@@ -10,22 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .dates import is_overdue
-from .history import commands, describe
-from .model import ACTION_OPEN, ITEM_KINDS, Record, question_judgement
-from .render.base import Column, Detail, Listing
-from .store import Snapshot
+from afi_tracker.domain.model import ACTION_OPEN, ITEM_KINDS, Record, question_judgement
+from afi_tracker.domain.rules import (
+    action_due_soon,
+    action_overdue,
+    handle_number,
+    is_due_within,
+    is_overdue,
+)
+from afi_tracker.render.base import Column, Detail, Listing
+from afi_tracker.store.history import commands, describe
+from afi_tracker.store.store import Snapshot
 
 
-def item_number(item: Record) -> int:
-    handle = item.get("id", "")
-    return int(handle[1:]) if handle[1:].isdigit() else 0
-
-
-def sorted_reports(snap: Snapshot, key: str | None = None) -> list[Record]:
-    if key is not None:
-        return [snap.report(key)]
-    return sorted(snap.reports, key=lambda r: r["key"])
+def _number(record: Record) -> int:
+    return handle_number(record.get("id", ""))
 
 
 def item_row(item: Record, report: Record | None) -> dict[str, Any]:
@@ -47,22 +46,13 @@ def item_row(item: Record, report: Record | None) -> dict[str, Any]:
     }
 
 
-def ordered_items(snap: Snapshot, report_key: str | None = None) -> list[Record]:
-    reports = {r["key"]: i for i, r in enumerate(sorted_reports(snap))}
-    chosen = snap.items if report_key is None else snap.items_of(report_key)
-    return sorted(
-        chosen,
-        key=lambda i: (reports.get(i["report"], 0), i.get("position", 0), item_number(i)),
-    )
-
-
 def items_listing(snap: Snapshot, report: str | None = None, kind: str | None = None) -> Listing:
     if report is not None:
         snap.report(report)  # an unknown key is an error, not an empty list
     by_key = {r["key"]: r for r in snap.reports}
     rows = [
         item_row(item, by_key.get(item["report"]))
-        for item in ordered_items(snap, report)
+        for item in snap.ordered_items(report)
         if kind is None or item["kind"] == kind
     ]
     return Listing(
@@ -99,7 +89,7 @@ def reports_listing(snap: Snapshot) -> Listing:
             "questions": len(r.get("questions", [])),
             "items": counts.get(r["key"], 0),
         }
-        for r in sorted_reports(snap)
+        for r in snap.sorted_reports()
     ]
     return Listing(
         title="Reports",
@@ -140,7 +130,7 @@ def item_detail(snap: Snapshot, handle: str) -> Detail:
     sections = []
     if item.get("parts"):
         sections.append(("Parts", [f"{n}. {p}" for n, p in enumerate(item["parts"], 1)]))
-    actions = sorted(snap.actions_by_item().get(item["id"], []), key=item_number)
+    actions = sorted(snap.actions_by_item().get(item["id"], []), key=_number)
     sections.append(
         (
             "Actions",
@@ -169,7 +159,7 @@ def _kind_label(kind: str) -> str:
 
 
 def check_kind(kind: str | None) -> str | None:
-    from .errors import InvalidValue
+    from afi_tracker.errors import InvalidValue
 
     if kind is not None and kind not in ITEM_KINDS:
         raise InvalidValue(f'unknown kind "{kind}"', hint=f"use one of: {', '.join(ITEM_KINDS)}")
@@ -185,7 +175,7 @@ def action_row(action: Record, as_of: date) -> dict[str, Any]:
         "due": action.get("due"),
         "status": action["status"],
         "status_reason": action.get("status_reason"),
-        "overdue": action["status"] in ACTION_OPEN and is_overdue(action.get("due"), as_of),
+        "overdue": action_overdue(action, as_of),
         "created": action.get("created"),
         "updated": action.get("updated"),
         "evidence": [e["ref"] for e in action.get("evidence", [])],
@@ -211,14 +201,10 @@ class ActionFilter:
                 self.owner is None
                 or (action.get("owner") or "").casefold() == self.owner.casefold(),
                 not self.statuses or action["status"] in self.statuses,
-                not self.overdue
-                or (action["status"] in ACTION_OPEN and due is not None and due < as_of),
+                not self.overdue or action_overdue(action, as_of),
                 self.due_within is None
-                or (
-                    action["status"] in ACTION_OPEN
-                    and due is not None
-                    and due <= as_of + self.due_within
-                ),
+                or action_overdue(action, as_of)
+                or action_due_soon(action, as_of, self.due_within),
                 self.due_before is None or (due is not None and due < self.due_before),
             )
         )
@@ -231,7 +217,7 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
         snap.report(filters.report)
     item_report = {i["id"]: i["report"] for i in snap.items}
     chosen = [a for a in snap.actions if filters.matches(a, item_report, as_of)]
-    chosen.sort(key=lambda a: (a.get("due") or "9999", item_number(a)))
+    chosen.sort(key=lambda a: (a.get("due") or "9999", _number(a)))
     return Listing(
         title="Actions",
         columns=[
@@ -251,7 +237,7 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
 def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
     action = snap.action(handle)
     row = action_row(action, as_of)
-    item = snap.tables["items"].get(item_number({"id": action["item"]}))
+    item = snap.tables["items"].get(_number({"id": action["item"]}))
     fields: list[tuple[str, Any]] = [
         ("Item", f"{action['item']}: {item['text']}" if item else action["item"]),
         ("Title", action["title"]),
@@ -364,7 +350,7 @@ def owners_listing(
     if report is not None:
         snap.report(report)
     item_report = {i["id"]: i["report"] for i in snap.items}
-    soon = as_of + timedelta(days=soon_days)
+    soon = timedelta(days=soon_days)
     table: dict[str, dict[str, Any]] = {}
     for action in snap.actions:
         if report is not None and item_report.get(action["item"]) != report:
@@ -392,8 +378,8 @@ def owners_listing(
         row["blocked"] += action["status"] == "blocked"
         due = action.get("due")
         if due:
-            row["overdue"] += date.fromisoformat(due) < as_of
-            row["due_soon"] += as_of <= date.fromisoformat(due) <= soon
+            row["overdue"] += is_overdue(due, as_of)
+            row["due_soon"] += is_due_within(due, as_of, soon)
             row["next_due"] = min(filter(None, [row["next_due"], due]))
     rows = sorted(table.values(), key=lambda r: (-r["overdue"], r["owner"].casefold()))
     return Listing(
@@ -446,11 +432,11 @@ def due_listing(
                 "title": action["title"],
                 "due": action["due"],
                 "when": _when(due, as_of),
-                "overdue": due < as_of,
+                "overdue": is_overdue(action["due"], as_of),
                 "status": action["status"],
             }
         )
-    rows.sort(key=lambda r: (r["owner"].casefold(), r["due"], item_number(r)))
+    rows.sort(key=lambda r: (r["owner"].casefold(), r["due"], _number(r)))
     return Listing(
         title=f"Overdue and due within {within.days} days, as of {as_of.isoformat()}",
         columns=[
@@ -472,7 +458,7 @@ def timeline_listing(snap: Snapshot, report: str | None = None) -> Listing:
     if report is not None:
         snap.report(report)
     rows = []
-    for item in ordered_items(snap, report):
+    for item in snap.ordered_items(report):
         if item.get("deadline"):
             rows.append(
                 {
@@ -485,7 +471,7 @@ def timeline_listing(snap: Snapshot, report: str | None = None) -> Listing:
                     "status": item.get("status", "open"),
                 }
             )
-    wanted = {i["id"] for i in ordered_items(snap, report)}
+    wanted = {i["id"] for i in snap.ordered_items(report)}
     for action in snap.actions:
         if action.get("due") and action["item"] in wanted:
             rows.append(
@@ -499,7 +485,7 @@ def timeline_listing(snap: Snapshot, report: str | None = None) -> Listing:
                     "status": action["status"],
                 }
             )
-    rows.sort(key=lambda r: (r["date"], r["type"] != "item", item_number(r)))
+    rows.sort(key=lambda r: (r["date"], r["type"] != "item", _number(r)))
     return Listing(
         title="Timeline by month of deadline",
         columns=[

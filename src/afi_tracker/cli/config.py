@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InvalidValue
+from afi_tracker.errors import InvalidValue
 
 DEFAULTS: dict[str, Any] = {
     "db": "tracker.json",
@@ -78,7 +78,7 @@ def _check(key: str, value: Any, where: str) -> Any:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
             raise bad("a whole number of days from 0 to 365")
     elif key in ("check.warn_within", "check.stale_after"):
-        from .dates import parse_period
+        from afi_tracker.domain.dates import parse_period
 
         try:
             parse_period(str(value))
@@ -89,7 +89,7 @@ def _check(key: str, value: Any, where: str) -> Any:
     elif key.startswith("check."):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of rule codes or names")
-        from .check import rule_code
+        from afi_tracker.reports.check import rule_code
 
         for v in value:
             try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from .errors import InvalidValue
+from afi_tracker.errors import InvalidValue
 
 ACCEPTED = (
     "2025-04-03, 03/04/2025 (day first), 3 April 2025, today, tomorrow, a weekday (friday), "
@@ -167,7 +167,3 @@ def parse_period(text: str) -> timedelta:
 def describe(day: date) -> str:
     """`2025-04-03 (Thursday 3 April 2025)`: what afi understood, to echo back."""
     return f"{day.isoformat()} ({day.strftime('%A')} {day.day} {day.strftime('%B %Y')})"
-
-
-def is_overdue(due: str | None, as_of: date) -> bool:
-    return due is not None and date.fromisoformat(due) < as_of

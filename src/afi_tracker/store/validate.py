@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES, SCHEMA_VERSION
+from afi_tracker.domain.model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES, SCHEMA_VERSION
 
 TABLES = ("meta", "reports", "items", "actions", "history")
 

@@ -7,6 +7,7 @@ their allowed values, and builds new ones with a stable key.
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import Any, Final
 
 Record = dict[str, Any]
@@ -21,21 +22,53 @@ JUDGEMENTS: Final = (
     "Inadequate",
 )
 
-ITEM_KINDS: Final = ("area-for-improvement", "cause-of-concern", "recommendation")
 
-ITEM_STATUSES: Final = (
-    "open",
-    "in-progress",
-    "awaiting-sign-off",
-    "complete",
-    "superseded",
-    "no-further-action",
-)
+class ItemKind(StrEnum):
+    AREA_FOR_IMPROVEMENT = "area-for-improvement"
+    CAUSE_OF_CONCERN = "cause-of-concern"
+    RECOMMENDATION = "recommendation"
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in-progress"
+    AWAITING_SIGN_OFF = "awaiting-sign-off"
+    COMPLETE = "complete"
+    SUPERSEDED = "superseded"
+    NO_FURTHER_ACTION = "no-further-action"
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Rag(StrEnum):
+    """An item's rating; the order is the order of concern."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    COMPLETE = "complete"
+    CLOSED = "closed"
+
+
+# Records hold the plain string values (a StrEnum member equals its value), so
+# these tuples are what validation and completion offer.
+ITEM_KINDS: Final = tuple(k.value for k in ItemKind)
+ITEM_STATUSES: Final = tuple(s.value for s in ItemStatus)
 # Items in these states need no more work.
-ITEM_CLOSED: Final = frozenset({"complete", "superseded", "no-further-action"})
-
-ACTION_STATUSES: Final = ("planned", "in-progress", "blocked", "done", "cancelled")
-ACTION_OPEN: Final = frozenset({"planned", "in-progress", "blocked"})
+ITEM_CLOSED: Final = frozenset(
+    {ItemStatus.COMPLETE, ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTION}
+)
+ACTION_STATUSES: Final = tuple(s.value for s in ActionStatus)
+ACTION_OPEN: Final = frozenset(
+    {ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED}
+)
+RAG_ORDER: Final = tuple(r.value for r in Rag)
 
 # Handle prefixes: what people type. The number is the TinyDB document id,
 # which the store never reuses (its counters only go up).

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import Record
-from .progress import response_due
-from .store import Snapshot
+from afi_tracker.domain.model import Record
+from afi_tracker.domain.rules import handle_number
+from afi_tracker.reports.progress import response_due
+from afi_tracker.store.store import Snapshot
 
 
 @dataclass
@@ -80,11 +81,9 @@ def _evidence(action: Record) -> list[str]:
 
 
 def build(snap: Snapshot, made_on: date, report_key: str | None = None) -> PackView:
-    from .views import item_number, ordered_items, sorted_reports
-
     by_item = snap.actions_by_item()
     reports = []
-    for report in sorted_reports(snap, report_key):
+    for report in snap.sorted_reports(report_key):
         questions = {q["number"]: q for q in report.get("questions", [])}
         packed = PackReport(
             report["key"],
@@ -96,9 +95,9 @@ def build(snap: Snapshot, made_on: date, report_key: str | None = None) -> PackV
             report.get("published"),
             response_due(report),
         )
-        for item in ordered_items(snap, report["key"]):
+        for item in snap.ordered_items(report["key"]):
             q = questions.get(item.get("question") or "")
-            actions = sorted(by_item.get(item["id"], []), key=item_number)
+            actions = sorted(by_item.get(item["id"], []), key=lambda a: handle_number(a["id"]))
             packed.items.append(
                 PackItem(
                     item["id"],

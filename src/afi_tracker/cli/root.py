@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
-from .render import CheckFormat, ListDataFormat, ListFormat, PackFormat, RecordFormat
+from afi_tracker import __version__
+from afi_tracker.render import CheckFormat, ListDataFormat, ListFormat, PackFormat, RecordFormat
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .store import Store
-    from .tracker import Tracker
+    from afi_tracker.api.tracker import Tracker
+    from afi_tracker.cli.config import Settings
+    from afi_tracker.store.store import Store
 
 # Typer 0.29 vendors its own Click; older releases use the click package. Take
 # the exception classes from whichever Click this Typer raises.
@@ -41,7 +41,7 @@ DATA = "Data"
 
 
 def _one_line(text: str) -> str:
-    from .safetext import one_line
+    from afi_tracker.domain.safetext import one_line
 
     return one_line(text)
 
@@ -57,7 +57,7 @@ class AfiGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from .errors import AfiError
+        from afi_tracker.errors import AfiError
 
         state.argv = list(args) if args is not None else sys.argv[1:]
         state.store = None
@@ -152,49 +152,49 @@ def _db_for_completion(ctx: typer.Context) -> Path | None:
 
 
 def _complete_items(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.items(_db_for_completion(ctx), incomplete)
 
 
 def _complete_actions(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.actions(_db_for_completion(ctx), incomplete)
 
 
 def _complete_handles(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.handles(_db_for_completion(ctx), incomplete)
 
 
 def _complete_reports(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.reports(_db_for_completion(ctx), incomplete)
 
 
 def _complete_owners(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.owners(_db_for_completion(ctx), incomplete)
 
 
 def _complete_action_status(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.action_statuses(incomplete)
 
 
 def _complete_item_status(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.item_statuses(incomplete)
 
 
 def _complete_kinds(incomplete: str) -> list[tuple[str, str]]:
-    from . import completion
+    from afi_tracker.cli import completion
 
     return completion.kinds(incomplete)
 
@@ -237,7 +237,7 @@ def root(
 
 def _settings() -> "Settings":
     if state.settings is None:
-        from .config import load
+        from afi_tracker.cli.config import load
 
         state.settings = load()
     return state.settings
@@ -247,7 +247,7 @@ def _settings() -> "Settings":
 
 
 def _store() -> "Store":
-    from .store import Store
+    from afi_tracker.store.store import Store
 
     state.store = Store.at(state.db or Path(_settings()["db"]))
     return state.store
@@ -259,8 +259,8 @@ def _command_line() -> str:
 
 
 def _tracker(by: str | None) -> "Tracker":
-    from .identity import current_user
-    from .tracker import Tracker
+    from afi_tracker.api.tracker import Tracker
+    from afi_tracker.cli.identity import current_user
 
     settings = _settings()
     return Tracker(
@@ -290,7 +290,7 @@ def _say(message: str) -> None:
 
 def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> None:
     """Render `view` in `fmt` to stdout, or to `output` when -o is given."""
-    from .render import renderer
+    from afi_tracker.render import renderer
 
     result = getattr(renderer(fmt), view_name)(view)
     if output is None:
@@ -318,7 +318,7 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
     try:
         output.write_text(result, encoding="utf-8")
     except OSError as exc:
-        from .errors import InvalidValue
+        from afi_tracker.errors import InvalidValue
 
         raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
     _say(f"Wrote {output}")
@@ -326,13 +326,13 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
 
 def _emit_action(fmt: RecordFormat, action: dict[str, Any]) -> None:
     if fmt is RecordFormat.json:
-        from .render.json import dumps
+        from afi_tracker.render.json import dumps
 
         sys.stdout.write(dumps({k: v for k, v in action.items() if k != "uid"}))
 
 
 def _as_of(text: str | None) -> date:
-    from .dates import parse_date
+    from afi_tracker.domain.dates import parse_date
 
     if not text:
         return date.today()
@@ -431,8 +431,8 @@ def import_(
 
     Example: afi import west-mercia-peel-2018-legitimacy.txt --dry-run
     """
-    from .identity import current_user
-    from .importing import import_file
+    from afi_tracker.cli.identity import current_user
+    from afi_tracker.importers.apply import import_file
 
     outcome = import_file(
         _store(),
@@ -446,8 +446,8 @@ def import_(
     if fmt is RecordFormat.table:
         _emit(fmt, "import_outcome", outcome)
     else:
-        from .render.json import dumps
-        from .views import import_outcome_data
+        from afi_tracker.render.json import dumps
+        from afi_tracker.render.listings import import_outcome_data
 
         sys.stdout.write(dumps(import_outcome_data(outcome)))
 
@@ -458,7 +458,7 @@ def reports(fmt: DataFormatOption = ListDataFormat.table) -> None:
 
     Example: afi reports --format json
     """
-    from .views import reports_listing
+    from afi_tracker.render.listings import reports_listing
 
     _emit(fmt, "listing", reports_listing(_store().load()))
 
@@ -478,7 +478,7 @@ def log(
 
     Example: afi log --since 01/04/2025 --by "Jo Bloggs"
     """
-    from .views import history_listing
+    from afi_tracker.render.listings import history_listing
 
     since_date = _as_of(since) if since else None
     _emit(fmt, "listing", history_listing(_store().load(), since_date, by, limit or None))
@@ -518,7 +518,7 @@ def items(
 
     Example: afi items --kind recommendation --format json
     """
-    from .views import check_kind, items_listing
+    from afi_tracker.render.listings import check_kind, items_listing
 
     _emit(fmt, "listing", items_listing(_store().load(), report, check_kind(kind)))
 
@@ -542,7 +542,7 @@ def show(
 
     Example: afi show A1 --format json
     """
-    from .views import action_detail, item_detail
+    from afi_tracker.render.listings import action_detail, item_detail
 
     snap = _store().load()
     if handle.strip()[:1].upper() == "A":
@@ -646,7 +646,7 @@ def add(
 
     Example: afi add I3 "Publish stop and search analysis" --owner "Insp Patel" --due 30/06/2025
     """
-    from .dates import describe
+    from afi_tracker.domain.dates import describe
 
     title = _ask(title, "TITLE", "Title")
     owner = _ask(owner, "--owner", "Owner")
@@ -691,7 +691,7 @@ def update(
 
     Example: afi update A2 --due 31/07/2025 --reason "Waiting for new data system"
     """
-    from .dates import describe
+    from afi_tracker.domain.dates import describe
 
     action = _tracker(by).update(
         handle,
@@ -849,9 +849,9 @@ def list_(
 
     Example: afi list --due-within 2w --format csv
     """
-    from .actions import check_status
-    from .dates import parse_period
-    from .views import ActionFilter, actions_listing
+    from afi_tracker.api.actions import check_status
+    from afi_tracker.domain.dates import parse_period
+    from afi_tracker.render.listings import ActionFilter, actions_listing
 
     today = _as_of(as_of)
     filters = ActionFilter(
@@ -901,12 +901,12 @@ def status(
     """
     snap = _store().load()
     if by is StatusBy.owner:
-        from .views import owners_listing
+        from afi_tracker.render.listings import owners_listing
 
         soon = _settings()["rag.amber_days"]
         _emit(fmt, "listing", owners_listing(snap, _as_of(as_of), report, soon), output)
         return
-    from .progress import compute
+    from afi_tracker.reports.progress import compute
 
     amber = _settings()["rag.amber_days"]
     view = compute(snap, _as_of(as_of), report, amber_days=amber)
@@ -928,8 +928,8 @@ def due(
 
     Example: afi due --within 2w --format markdown
     """
-    from .dates import parse_period
-    from .views import due_listing
+    from afi_tracker.domain.dates import parse_period
+    from afi_tracker.render.listings import due_listing
 
     listing = due_listing(_store().load(), _as_of(as_of), parse_period(within), report)
     _emit(fmt, "listing", listing, output)
@@ -944,7 +944,7 @@ def timeline(
 
     Example: afi timeline --report west-mercia-peel-2018-legitimacy
     """
-    from .views import timeline_listing
+    from afi_tracker.render.listings import timeline_listing
 
     _emit(fmt, "listing", timeline_listing(_store().load(), report))
 
@@ -964,7 +964,7 @@ def export(
 
     Example: afi export --format html -o response.html
     """
-    from .pack import build
+    from afi_tracker.reports.pack import build
 
     _emit(fmt, "pack", build(_store().load(), date.today(), report), output)
 
@@ -1017,8 +1017,8 @@ def check(
 
     Example: afi check --strict --ignore AFI202 --format junit -o afi-check.xml
     """
-    from .check import Options, run, severities
-    from .dates import parse_period
+    from afi_tracker.domain.dates import parse_period
+    from afi_tracker.reports.check import Options, run, severities
 
     settings = _settings()
     options = Options(
@@ -1051,11 +1051,11 @@ def doctor(fmt: RecordFormatOption = RecordFormat.table) -> None:
     """
     from dataclasses import asdict
 
-    from .doctor import describe, examine
+    from afi_tracker.reports.doctor import describe, examine
 
     result = examine(_store())
     if fmt is RecordFormat.json:
-        from .render.json import dumps
+        from afi_tracker.render.json import dumps
 
         sys.stdout.write(dumps(dict(asdict(result), ok=result.ok)))
     else:
@@ -1081,7 +1081,7 @@ def config_show(fmt: DataFormatOption = ListDataFormat.table) -> None:
 
     Example: afi config show
     """
-    from .render.base import Column, Listing
+    from afi_tracker.render.base import Column, Listing
 
     settings = _settings()
     rows = [

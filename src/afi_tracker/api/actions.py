@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
-from .errors import InvalidValue, TransitionRefused
-from .model import ACTION_OPEN, ACTION_STATUSES, ITEM_CLOSED, Record, new_key
-from .store import Transaction
+from afi_tracker.domain.model import ACTION_OPEN, ACTION_STATUSES, ITEM_CLOSED, Record, new_key
+from afi_tracker.errors import InvalidValue, TransitionRefused
+from afi_tracker.store.store import Transaction
 
 # Where each status may go with `afi update --status` or the verbs. `done` and
 # `cancelled` go back only through `afi reopen`, so finished work is not undone

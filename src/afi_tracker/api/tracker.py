@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import actions, items, undo
-from .dates import parse_date
-from .model import Record
-from .store import Store
+from afi_tracker.api import actions, items, undo
+from afi_tracker.domain.dates import parse_date
+from afi_tracker.domain.model import Record
+from afi_tracker.store.store import Store
 
 
 class Tracker:

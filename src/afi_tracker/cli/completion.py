@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES
+from afi_tracker.domain.model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES
 
 if TYPE_CHECKING:
-    from .store import Snapshot
+    from afi_tracker.store.store import Snapshot
 
 Candidate = tuple[str, str]
 
@@ -22,12 +22,12 @@ Candidate = tuple[str, str]
 def _snapshot(db: Path | str | None) -> Snapshot:
     import os
 
-    from .store import Store
+    from afi_tracker.store.store import Store
 
     if db is None:
         db = os.environ.get("AFI_DB")
     if db is None:
-        from .config import load
+        from afi_tracker.cli.config import load
 
         db = load()["db"]
     return Store.at(db).load()
@@ -47,7 +47,7 @@ def _starts(value: str, incomplete: str) -> bool:
 
 
 def _short(text: str) -> str:
-    from .safetext import shorten
+    from afi_tracker.domain.safetext import shorten
 
     return shorten(text, 60)
 

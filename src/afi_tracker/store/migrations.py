@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .model import SCHEMA_VERSION
+from afi_tracker.domain.model import SCHEMA_VERSION
+from afi_tracker.store.history import field_change
 
 Data = dict[str, dict[str, Any]]
 
 
 def _v1_to_v2(data: Data) -> None:
-    from .store import field_change
-
     for entry in data.get("history", {}).values():
         if entry.get("op") != "update":
             continue

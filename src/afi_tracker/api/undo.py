@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import NothingToUndo
-from .history import describe
-from .model import Record
-from .store import Transaction
+from afi_tracker.domain.model import Record
+from afi_tracker.errors import NothingToUndo
+from afi_tracker.store.history import describe
+from afi_tracker.store.store import Transaction
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from .errors import StoreCorrupt, StoreWriteFailed
+from afi_tracker.errors import StoreCorrupt, StoreWriteFailed
 
 TEMP_SUFFIX = ".afi-tmp"
 

@@ -1,0 +1,117 @@
+"""One home for every rule that judges a record as of a date.
+
+Progress, check, the listings and the digests all ask here, so a rule changed
+on purpose changes everywhere at once (docs/status.md and docs/ci.md describe
+them). Dates are ISO strings (`2025-06-30`), which compare as dates; a date
+names the end of that day, so an action due today is not overdue today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Final
+
+from afi_tracker.domain.model import (
+    ACTION_OPEN,
+    ActionStatus,
+    ItemStatus,
+    Rag,
+    Record,
+)
+
+# The default amber window: an action or deadline this close is flagged.
+AMBER_DAYS: Final = 14
+# Item states that still ask for an action to be planned.
+_WANTS_ACTION: Final = frozenset({ItemStatus.OPEN, ItemStatus.IN_PROGRESS})
+_SET_ASIDE: Final = frozenset({ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTION})
+
+
+def is_overdue(due: str | None, as_of: date) -> bool:
+    """A date that has passed: due before the day `as_of`."""
+    return due is not None and due < as_of.isoformat()
+
+
+def is_due_within(due: str | None, as_of: date, window: timedelta) -> bool:
+    """Due today or within `window` of `as_of`, and not yet overdue."""
+    return due is not None and as_of.isoformat() <= due <= (as_of + window).isoformat()
+
+
+def is_stale(since: date, as_of: date, after: timedelta) -> bool:
+    """Nothing has happened since `since` for longer than `after`."""
+    return since < as_of - after
+
+
+def is_open(action: Record) -> bool:
+    """Work still to do: planned, in progress or blocked."""
+    return action["status"] in ACTION_OPEN
+
+
+def is_live(action: Record) -> bool:
+    """Counts towards its item: anything but cancelled."""
+    return bool(action["status"] != ActionStatus.CANCELLED)
+
+
+def action_overdue(action: Record, as_of: date) -> bool:
+    """An open action past its due date (done and cancelled ones never are)."""
+    return is_open(action) and is_overdue(action.get("due"), as_of)
+
+
+def action_due_soon(action: Record, as_of: date, window: timedelta) -> bool:
+    return is_open(action) and is_due_within(action.get("due"), as_of, window)
+
+
+def needs_action(item: Record, actions: Iterable[Record]) -> bool:
+    """An item still being worked on with no live action against it."""
+    return item.get("status", ItemStatus.OPEN) in _WANTS_ACTION and not any(
+        is_live(a) for a in actions
+    )
+
+
+def handle_number(handle: str) -> int:
+    """`A12` -> 12; anything else sorts first, as 0."""
+    return int(handle[1:]) if handle[1:].isdigit() else 0
+
+
+def rag(
+    status: str,
+    live: int,
+    open_: int,
+    overdue: int,
+    blocked: int,
+    next_due: str | None,
+    deadline: str | None,
+    as_of: date,
+    amber_days: int = AMBER_DAYS,
+) -> tuple[Rag, str]:
+    """An item's RAG rating and the reason for it, in a few words.
+
+    `live`, `open_`, `overdue` and `blocked` count the item's actions;
+    `next_due` is the earliest due date of its open actions.
+    """
+    if status == ItemStatus.COMPLETE:
+        return Rag.COMPLETE, "signed off"
+    if status in _SET_ASIDE:
+        return Rag.CLOSED, status
+    awaiting = status == ItemStatus.AWAITING_SIGN_OFF
+    if overdue:
+        return Rag.RED, f"{overdue} overdue action{'s' * (overdue > 1)}"
+    if is_overdue(deadline, as_of):
+        return Rag.RED, f"past its deadline {deadline}"
+    if not awaiting and not open_:
+        if not live:
+            return Rag.RED, "no action"
+        if status == ItemStatus.OPEN:
+            return Rag.RED, "no open action"
+    window = timedelta(days=amber_days)
+    if blocked:
+        return Rag.AMBER, f"{blocked} blocked"
+    if is_due_within(next_due, as_of, window):
+        return Rag.AMBER, f"action due {next_due}"
+    if not awaiting and is_due_within(deadline, as_of, window):
+        return Rag.AMBER, f"deadline {deadline}"
+    if awaiting:
+        return Rag.GREEN, "awaiting sign-off"
+    if live and not open_:
+        return Rag.GREEN, "actions done: propose for closure"
+    return Rag.GREEN, "on track"

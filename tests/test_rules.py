@@ -1,0 +1,116 @@
+"""Boundary tests for each rule in domain/rules.py: moving any boundary by a day fails here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from afi_tracker.domain.model import Rag
+from afi_tracker.domain.rules import (
+    action_due_soon,
+    action_overdue,
+    handle_number,
+    is_due_within,
+    is_live,
+    is_open,
+    is_overdue,
+    is_stale,
+    needs_action,
+    rag,
+)
+
+TODAY = date(2025, 4, 2)
+WEEK = timedelta(days=7)
+
+
+def action(status: str = "planned", due: str | None = None) -> dict[str, object]:
+    return {"id": "A1", "status": status, "due": due}
+
+
+def test_due_today_is_not_overdue_today():
+    assert not is_overdue("2025-04-02", TODAY)
+    assert is_overdue("2025-04-01", TODAY)
+    assert not is_overdue(None, TODAY)
+
+
+def test_due_within_includes_today_and_the_last_day_of_the_window_only():
+    assert is_due_within("2025-04-02", TODAY, WEEK)
+    assert is_due_within("2025-04-09", TODAY, WEEK)
+    assert not is_due_within("2025-04-10", TODAY, WEEK)
+    assert not is_due_within("2025-04-01", TODAY, WEEK)  # overdue, not due soon
+    assert not is_due_within(None, TODAY, WEEK)
+
+
+def test_stale_only_after_the_whole_period():
+    assert not is_stale(TODAY - WEEK, TODAY, WEEK)
+    assert is_stale(TODAY - WEEK - timedelta(days=1), TODAY, WEEK)
+
+
+@pytest.mark.parametrize(
+    ("status", "open_", "live"),
+    [
+        ("planned", True, True),
+        ("in-progress", True, True),
+        ("blocked", True, True),
+        ("done", False, True),
+        ("cancelled", False, False),
+    ],
+)
+def test_open_and_live_by_status(status, open_, live):
+    assert is_open(action(status)) is open_
+    assert is_live(action(status)) is live
+
+
+def test_only_open_actions_are_overdue_or_due_soon():
+    assert action_overdue(action("blocked", "2025-04-01"), TODAY)
+    assert not action_overdue(action("done", "2025-04-01"), TODAY)
+    assert not action_overdue(action("cancelled", "2025-04-01"), TODAY)
+    assert action_due_soon(action("planned", "2025-04-05"), TODAY, WEEK)
+    assert not action_due_soon(action("done", "2025-04-05"), TODAY, WEEK)
+
+
+def test_needs_action_when_open_or_in_progress_with_no_live_action():
+    assert needs_action({"status": "open"}, [])
+    assert needs_action({"status": "in-progress"}, [action("cancelled")])
+    assert not needs_action({"status": "open"}, [action("done")])
+    assert not needs_action({"status": "awaiting-sign-off"}, [])
+    assert not needs_action({"status": "complete"}, [])
+
+
+def test_handle_number():
+    assert handle_number("A12") == 12
+    assert handle_number("I3") == 3
+    assert handle_number("junk") == 0
+
+
+def rate(status="open", live=1, open_=1, overdue=0, blocked=0, next_due=None, deadline=None):
+    return rag(status, live, open_, overdue, blocked, next_due, deadline, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"status": "complete"}, (Rag.COMPLETE, "signed off")),
+        ({"status": "superseded"}, (Rag.CLOSED, "superseded")),
+        ({"overdue": 2}, (Rag.RED, "2 overdue actions")),
+        ({"overdue": 1}, (Rag.RED, "1 overdue action")),
+        ({"deadline": "2025-04-01"}, (Rag.RED, "past its deadline 2025-04-01")),
+        ({"deadline": "2025-04-02"}, (Rag.AMBER, "deadline 2025-04-02")),
+        ({"live": 0, "open_": 0}, (Rag.RED, "no action")),
+        ({"live": 1, "open_": 0}, (Rag.RED, "no open action")),
+        ({"status": "in-progress", "open_": 0}, (Rag.GREEN, "actions done: propose for closure")),
+        ({"blocked": 1}, (Rag.AMBER, "1 blocked")),
+        ({"next_due": "2025-04-16"}, (Rag.AMBER, "action due 2025-04-16")),
+        ({"next_due": "2025-04-17"}, (Rag.GREEN, "on track")),
+        ({"deadline": "2025-04-16"}, (Rag.AMBER, "deadline 2025-04-16")),
+        ({"deadline": "2025-04-17"}, (Rag.GREEN, "on track")),
+        ({"status": "awaiting-sign-off", "open_": 0}, (Rag.GREEN, "awaiting sign-off")),
+        (
+            {"status": "awaiting-sign-off", "open_": 0, "deadline": "2025-04-10"},
+            (Rag.GREEN, "awaiting sign-off"),
+        ),
+    ],
+)
+def test_rag_and_its_reason_at_each_boundary(kwargs, expected):
+    assert rate(**kwargs) == expected
