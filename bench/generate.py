@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from afi_tracker.model import new_item, new_report  # noqa: E402
-from afi_tracker.storages import dump_store  # noqa: E402
-from afi_tracker.store import empty_data  # noqa: E402
+from afi_tracker.domain.model import new_item, new_report  # noqa: E402
+from afi_tracker.store.storage import dump_store  # noqa: E402
+from afi_tracker.store.store import empty_data  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 FORCES = [

@@ -1,0 +1,290 @@
+"""Action commands: add, update, start, block, done, cancel, reopen, delete, list."""
+
+# No `from __future__ import annotations`: Typer reads these annotations at run time.
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from afi_tracker.cli import root
+from afi_tracker.cli.root import (
+    TRACKING,
+    ActionArg,
+    AsOfOption,
+    ByOption,
+    DescriptionOption,
+    EvidenceOption,
+    ListFormatOption,
+    OutputOption,
+    RecordFormatOption,
+    ReportOption,
+    UsageError,
+    _as_of,
+    _ask,
+    _complete_action_status,
+    _complete_items,
+    _complete_owners,
+    _emit,
+    _emit_action,
+    _one_line,
+    _say,
+    _store,
+    _tracker,
+    app,
+)
+from afi_tracker.render import ListFormat, RecordFormat
+
+# -- actions -------------------------------------------------------------------------------
+
+
+@app.command(rich_help_panel=TRACKING)
+def add(
+    item: Annotated[
+        str,
+        typer.Argument(
+            metavar="ITEM", help="The item it serves (I3).", autocompletion=_complete_items
+        ),
+    ],
+    title: Annotated[str | None, typer.Argument(metavar="TITLE", help="What will be done.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Who is responsible.", autocompletion=_complete_owners),
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Deadline: 2025-04-03, 03/04/2025, friday, eom, +2w ..."),
+    ] = None,
+    status: Annotated[
+        str,
+        typer.Option(
+            metavar="STATUS", help="planned or in-progress.", autocompletion=_complete_action_status
+        ),
+    ] = "planned",
+    note: Annotated[str | None, typer.Option(metavar="TEXT", help="A first note.")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Add an action to an item; prints the new action's handle.
+
+    On a terminal, a missing title, owner or deadline is asked for.
+
+    Example: afi add I3 "Publish stop and search analysis" --owner "Insp Patel" --due 30/06/2025
+    """
+    from afi_tracker.domain.dates import describe
+
+    title = _ask(title, "TITLE", "Title")
+    owner = _ask(owner, "--owner", "Owner")
+    due = _ask(due, "--due", "Due (e.g. 30/06/2025, eom, +2w)")
+    action = _tracker(by).add(item, title, owner, due, status=status, note=note)
+    when = describe(date.fromisoformat(action["due"])) if action["due"] else "no deadline"
+    _say(f"Added {action['id']} to {action['item']}, due {when}, owner {action['owner']}")
+    if fmt is RecordFormat.json:
+        _emit_action(fmt, action)
+    else:
+        typer.echo(action["id"])
+
+
+@app.command(rich_help_panel=TRACKING)
+def update(
+    handle: ActionArg,
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="New title.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(metavar="NAME", help="New owner.", autocompletion=_complete_owners)
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option(metavar="DATE", help="New deadline (needs --reason).")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Why the deadline or status changes.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            metavar="STATUS",
+            help="planned, in-progress, blocked, done, cancelled.",
+            autocompletion=_complete_action_status,
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option(metavar="TEXT", help="Add a note.")] = None,
+    evidence: EvidenceOption = None,
+    description: DescriptionOption = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Change an action: title, owner, deadline (with a reason), status, notes, evidence.
+
+    Example: afi update A2 --due 31/07/2025 --reason "Waiting for new data system"
+    """
+    from afi_tracker.domain.dates import describe
+
+    action = _tracker(by).update(
+        handle,
+        title=title,
+        owner=owner,
+        due=due,
+        reason=reason,
+        status=status,
+        note=note,
+        evidence=evidence,
+        description=description,
+    )
+    extra = f", due {describe(date.fromisoformat(action['due']))}" if due else ""
+    _say(f"Updated {action['id']} ({action['status']}{extra})")
+    _emit_action(fmt, action)
+
+
+def _move(handle: str, status: str, by: str | None, fmt: RecordFormat, **kw: Any) -> None:
+    action = _tracker(by).move(handle, status, **kw)
+    _say(f"{action['id']} is {action['status']}")
+    _emit_action(fmt, action)
+
+
+@app.command(rich_help_panel=TRACKING)
+def start(
+    handle: ActionArg, by: ByOption = None, fmt: RecordFormatOption = RecordFormat.table
+) -> None:
+    """Mark an action in progress.
+
+    Example: afi start A1
+    """
+    _move(handle, "in-progress", by, fmt)
+
+
+@app.command(rich_help_panel=TRACKING)
+def block(
+    handle: ActionArg,
+    reason: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="What it is waiting for (required).")
+    ] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Mark an action blocked, with the reason.
+
+    Example: afi block A1 --reason "Awaiting IT supplier"
+    """
+    _move(handle, "blocked", by, fmt, reason=reason)
+
+
+@app.command(rich_help_panel=TRACKING)
+def done(
+    handle: ActionArg,
+    evidence: EvidenceOption = None,
+    description: DescriptionOption = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Mark an action done, with evidence of the work.
+
+    Example: afi done A1 --evidence https://intranet/analysis.pdf --description "Q1 analysis"
+    """
+    _move(handle, "done", by, fmt, evidence=evidence or None, description=description)
+
+
+@app.command(rich_help_panel=TRACKING)
+def cancel(
+    handle: ActionArg,
+    reason: Annotated[str | None, typer.Option(metavar="TEXT", help="Why (required).")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Cancel an action, with the reason.
+
+    Example: afi cancel A4 --reason "Covered by A2"
+    """
+    _move(handle, "cancelled", by, fmt, reason=reason)
+
+
+@app.command(rich_help_panel=TRACKING)
+def reopen(
+    handle: ActionArg,
+    reason: Annotated[str | None, typer.Option(metavar="TEXT", help="Why it is reopened.")] = None,
+    by: ByOption = None,
+    fmt: RecordFormatOption = RecordFormat.table,
+) -> None:
+    """Reopen a done or cancelled action: it is in progress again.
+
+    Example: afi reopen A1 --reason "Inspectors asked for more evidence"
+    """
+    action = _tracker(by).reopen(handle, reason)
+    _say(f"{action['id']} is {action['status']} again")
+    _emit_action(fmt, action)
+
+
+@app.command(rich_help_panel=TRACKING)
+def delete(
+    handle: ActionArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Delete an action. Its history stays readable, and `afi undo` brings it back.
+
+    Asks for confirmation on a terminal; without one, needs --yes.
+
+    Example: afi delete A4 --yes
+    """
+    if not yes:
+        if not root._interactive():  # looked up at call time: tests stand in a terminal
+            raise UsageError("deleting needs --yes when there is no terminal to ask on")
+        if not typer.confirm(f"Delete action {_one_line(handle)}?"):
+            raise typer.Abort()
+    action = _tracker(by).delete(handle)
+    _say(f"Deleted {action['id']} ({action['title']})")
+
+
+@app.command("list", rich_help_panel=TRACKING)
+def list_(
+    item: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ITEM", help="Only actions for this item.", autocompletion=_complete_items
+        ),
+    ] = None,
+    report: ReportOption = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME", help="Only this owner's actions.", autocompletion=_complete_owners
+        ),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="STATUS",
+            help="Only these statuses; repeatable.",
+            autocompletion=_complete_action_status,
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue actions.")] = False,
+    due_within: Annotated[
+        str | None,
+        typer.Option(metavar="PERIOD", help="Only open actions due within this period (14d, 2w)."),
+    ] = None,
+    due_before: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Only actions due before this date.")
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List actions; filters combine (AND). An empty list is not an error.
+
+    Example: afi list --owner "Insp Patel" --overdue
+
+    Example: afi list --due-within 2w --format csv
+    """
+    from afi_tracker.api.actions import check_status
+    from afi_tracker.domain.dates import parse_period
+    from afi_tracker.render.listings import ActionFilter, actions_listing
+
+    today = _as_of(as_of)
+    filters = ActionFilter(
+        item=item,
+        report=report,
+        owner=owner,
+        statuses=[check_status(s) for s in status or []],
+        overdue=overdue,
+        due_within=parse_period(due_within) if due_within else None,
+        due_before=_as_of(due_before) if due_before else None,
+    )
+    _emit(fmt, "listing", actions_listing(_store().load(), filters, today), output)

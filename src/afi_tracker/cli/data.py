@@ -1,0 +1,184 @@
+"""Data commands: import, reports, log, undo, doctor, config."""
+
+# No `from __future__ import annotations`: Typer reads these annotations at run time.
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from afi_tracker.cli.root import (
+    DATA,
+    ByOption,
+    DataFormatOption,
+    RecordFormatOption,
+    _as_of,
+    _command_line,
+    _emit,
+    _one_line,
+    _say,
+    _settings,
+    _store,
+    _tracker,
+    app,
+    state,
+)
+from afi_tracker.render import ListDataFormat, RecordFormat
+
+# -- data ----------------------------------------------------------------------------------
+
+
+@app.command("import", rich_help_panel=DATA)
+def import_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="Plain text of the report page.", exists=True, dir_okay=False
+        ),
+    ],
+    key: Annotated[
+        str | None,
+        typer.Option(metavar="KEY", help="Report key (default: from force, year and subject)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
+    ] = False,
+    fmt: RecordFormatOption = RecordFormat.table,
+    by: ByOption = None,
+) -> None:
+    """Import an inspection report's items from its text.
+
+    Re-importing the same report updates it in place: items keep their handles,
+    statuses and actions; new, changed and removed items are listed.
+
+    Example: afi import west-mercia-peel-2018-legitimacy.txt --dry-run
+    """
+    from afi_tracker.cli.identity import current_user
+    from afi_tracker.importers.apply import import_file
+
+    outcome = import_file(
+        _store(),
+        file,
+        key=key,
+        dry_run=dry_run,
+        by=current_user(by or _settings()["user"]),
+        command=_command_line(),
+    )
+    _say(outcome.summary())
+    if fmt is RecordFormat.table:
+        _emit(fmt, "import_outcome", outcome)
+    else:
+        from afi_tracker.render.json import dumps
+        from afi_tracker.render.listings import import_outcome_data
+
+        sys.stdout.write(dumps(import_outcome_data(outcome)))
+
+
+@app.command(rich_help_panel=DATA)
+def reports(fmt: DataFormatOption = ListDataFormat.table) -> None:
+    """List the reports in the store.
+
+    Example: afi reports --format json
+    """
+    from afi_tracker.render.listings import reports_listing
+
+    _emit(fmt, "listing", reports_listing(_store().load()))
+
+
+@app.command(rich_help_panel=DATA)
+def log(
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Only changes on or after this date.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only changes by this person.")] = None,
+    limit: Annotated[
+        int, typer.Option(metavar="N", min=0, help="At most this many commands (0 for all).")
+    ] = 50,
+    fmt: DataFormatOption = ListDataFormat.table,
+) -> None:
+    """Show recent changes across the store: who changed what, when, with which command.
+
+    Example: afi log --since 01/04/2025 --by "Jo Bloggs"
+    """
+    from afi_tracker.render.listings import history_listing
+
+    since_date = _as_of(since) if since else None
+    _emit(fmt, "listing", history_listing(_store().load(), since_date, by, limit or None))
+
+
+@app.command(rich_help_panel=DATA)
+def undo(by: ByOption = None) -> None:
+    """Revert the last command's changes as one unit, and say what was reverted.
+
+    Repeat to go further back. The undo itself is kept in the history.
+
+    Example: afi undo
+    """
+    done = _tracker(by).undo()
+    _say(f"Undid command {done.txn} by {done.by} at {done.at}: {done.command}")
+    for line in done.reverted:
+        _say(f"  {line}")
+
+
+@app.command(rich_help_panel=DATA)
+def doctor(fmt: RecordFormatOption = RecordFormat.table) -> None:
+    """Check a store and list every problem with its location; changes nothing.
+
+    Exit 0 when the store is sound, 1 when it has problems.
+
+    Example: afi --db tracker.json doctor
+    """
+    from dataclasses import asdict
+
+    from afi_tracker.reports.doctor import describe, examine
+
+    result = examine(_store())
+    if fmt is RecordFormat.json:
+        from afi_tracker.render.json import dumps
+
+        sys.stdout.write(dumps(dict(asdict(result), ok=result.ok)))
+    else:
+        for line in describe(result):
+            typer.echo(_one_line(line))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+config_app = typer.Typer(
+    help="Show the effective settings.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config", rich_help_panel=DATA)
+
+
+@config_app.command("show")
+def config_show(fmt: DataFormatOption = ListDataFormat.table) -> None:
+    """Print each setting, its value, and where it came from.
+
+    Precedence: flag > environment (AFI_DB, AFI_USER, AFI_DATE_ORDER) > ./afi.toml or
+    [tool.afi] in ./pyproject.toml > $XDG_CONFIG_HOME/afi/config.toml > default.
+
+    Example: afi config show
+    """
+    from afi_tracker.render.base import Column, Listing
+
+    settings = _settings()
+    rows = [
+        {"setting": key, "value": value, "source": settings.sources[key]}
+        for key, value in settings.values.items()
+    ]
+    if state.db is not None:
+        rows[0].update(value=str(state.db), source="--db or AFI_DB")
+    _emit(
+        fmt,
+        "listing",
+        Listing(
+            "Settings",
+            [
+                Column("setting", "Setting"),
+                Column("value", "Value", width=60),
+                Column("source", "From", width=60),
+            ],
+            rows,
+        ),
+    )
