@@ -7,14 +7,24 @@ from __future__ import annotations
 
 
 class AfiError(Exception):
-    """Base of every error afi reports to a user."""
+    """Base of every error afi reports to a user.
+
+    `message` says what is wrong. `hint` says how to fix it where that needs no
+    knowledge of a client; otherwise `code` names the case and `data` carries
+    its facts, and the client words the fix (the CLI names its own commands
+    and flags in cli/hints.py). The library never names a CLI flag.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, hint: str | None = None, *, code: str | None = None, **data: object
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
+        self.data = data
 
 
 class StoreError(AfiError):

@@ -57,18 +57,19 @@ def add(
     if item.get("status") in ITEM_CLOSED:
         raise TransitionRefused(
             f"item {item['id']} is {item['status']}; no new actions can be added",
-            hint=f"reopen it first: afi item set {item['id']} --status in-progress --reason ...",
+            code="item-closed",
+            item=item["id"],
         )
     check_status(status)
     if status in ("done", "cancelled"):
         raise TransitionRefused(
             f"a new action cannot start as {status}",
-            hint="add it, then use `afi done` or `afi cancel`",
+            code="new-action-finished",
         )
     if status in NEEDS_REASON:
         raise InvalidValue(
             f"a new action cannot start as {status} without a reason",
-            hint="add it, then use `afi block ACTION --reason ...`",
+            code="new-action-blocked",
         )
     record: Record = {
         "uid": new_key(),
@@ -114,14 +115,12 @@ def transition(
             )
     elif status != current and status not in TRANSITIONS[current]:
         allowed = ", ".join(TRANSITIONS[current])
-        raise TransitionRefused(
-            f"action {action['id']} cannot go from {current} to {status}",
-            hint=f"from {current} it can go to: {allowed}"
-            if allowed
-            else f"reopen it first: afi reopen {action['id']}",
-        )
+        message = f"action {action['id']} cannot go from {current} to {status}"
+        if allowed:
+            raise TransitionRefused(message, hint=f"from {current} it can go to: {allowed}")
+        raise TransitionRefused(message, code="action-finished", action=action["id"])
     if status in NEEDS_REASON and not (reason and reason.strip()):
-        raise InvalidValue(f"{status} needs a reason", hint="add --reason TEXT")
+        raise InvalidValue(f"{status} needs a reason", code="reason-required")
     if status == current and not evidence and not reopen and reason == action.get("status_reason"):
         return action
     changes: dict[str, Any] = {
@@ -157,7 +156,7 @@ def update(
         if action.get("due") and not (reason and reason.strip()):
             raise InvalidValue(
                 f"changing the deadline of {action['id']} needs a reason",
-                hint="add --reason TEXT; the original deadline and every revision are kept",
+                code="deadline-reason-required",
             )
         changes["due"] = due.isoformat()
         changes["due_history"] = action.get("due_history", []) + [
@@ -170,7 +169,7 @@ def update(
     if not changes and status is None:
         raise InvalidValue(
             f"nothing to change on {action['id']}",
-            hint="give at least one of --title, --owner, --due, --status, --note, --evidence",
+            code="nothing-to-change",
         )
     if changes:
         changes["updated"] = tx.at

@@ -34,14 +34,14 @@ def close(
     if not [e for e in evidence if e.strip()]:
         raise InvalidValue(
             "proposing an item for closure needs evidence",
-            hint="add --evidence REF (a link or a file path)",
+            code="evidence-required",
         )
     still_open = open_actions(tx, item["id"])
     if still_open and not force:
         handles = ", ".join(a["id"] for a in still_open)
         raise TransitionRefused(
             f"item {item['id']} has open actions: {handles}",
-            hint="finish or cancel them first, or add --force (it is recorded)",
+            code="open-actions",
         )
     new_evidence = [
         {"ref": ref, "description": description, "at": tx.at, "by": tx.by} for ref in evidence
@@ -63,7 +63,8 @@ def sign_off(tx: Transaction, handle: str) -> Record:
         raise TransitionRefused(
             f"item {item['id']} is {item['status']}; only items awaiting sign-off can be "
             "signed off",
-            hint=f"propose it first: afi item close {item['id']} --evidence REF",
+            code="not-proposed",
+            item=item["id"],
         )
     return tx.update("items", item, status="complete", signed_off_by=tx.by, signed_off_at=tx.at)
 
@@ -72,10 +73,10 @@ def set_status(tx: Transaction, handle: str, status: str, reason: str | None) ->
     if status not in SETTABLE:
         raise InvalidValue(
             f'cannot set an item to "{status}" directly',
-            hint=f"use one of: {', '.join(SETTABLE)}; closure goes through "
-            "`afi item close` and `afi item sign-off`",
+            code="not-settable",
+            settable=", ".join(SETTABLE),
         )
     if not (reason and reason.strip()):
-        raise InvalidValue(f"setting an item to {status} needs a reason", hint="add --reason TEXT")
+        raise InvalidValue(f"setting an item to {status} needs a reason", code="reason-required")
     item = tx.item(handle)
     return tx.update("items", item, status=status, status_reason=reason, signed_off_by=None)

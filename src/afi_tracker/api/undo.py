@@ -34,7 +34,7 @@ def undo_last(tx: Transaction) -> Undone:
     history = tx.history
     txn = last_undoable(history)
     if txn is None:
-        raise NothingToUndo("nothing to undo", hint="`afi log` shows what has changed")
+        raise NothingToUndo("nothing to undo", code="nothing-to-undo")
     entries = [e for e in history if e["txn"] == txn]
     for entry in reversed(entries):
         table, doc = entry["table"], int(entry["doc"])

@@ -56,6 +56,7 @@ class AfiGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        from afi_tracker.cli.hints import hint_for
         from afi_tracker.errors import AfiError
 
         state.argv = list(args) if args is not None else sys.argv[1:]
@@ -71,8 +72,9 @@ class AfiGroup(TyperGroup):
             code = result if isinstance(result, int) else 0
         except AfiError as exc:
             message = f"Error: {_one_line(exc.message)}"
-            if exc.hint:
-                message += f" ({_one_line(exc.hint)})"
+            hint = hint_for(exc)
+            if hint:
+                message += f" ({_one_line(hint)})"
             typer.echo(message, err=True)
             code = exc.exit_code
         except UsageError as exc:

@@ -166,7 +166,7 @@ def run(store: Store, options: Options) -> CheckResult:
         try:
             data = store.read_raw()
         except StoreError as exc:
-            raise CheckUnreadable(exc.message, exc.hint) from None
+            raise CheckUnreadable(exc.message, exc.hint, code=exc.code, **exc.data) from None
         findings = [
             Finding(
                 "AFI100", "store-invalid", "error", None, None, "store", f"store {store.label}: {p}"
@@ -176,7 +176,7 @@ def run(store: Store, options: Options) -> CheckResult:
         findings = [f for f in findings if options.grade("AFI100")]
         return CheckResult(options.as_of.isoformat(), store.label, options.strict, findings, {})
     except StoreError as exc:
-        raise CheckUnreadable(exc.message, exc.hint) from None
+        raise CheckUnreadable(exc.message, exc.hint, code=exc.code, **exc.data) from None
     if options.report is not None:
         snap.report(options.report)
     return evaluate(snap, options, store.label)

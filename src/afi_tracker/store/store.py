@@ -110,9 +110,9 @@ class Snapshot:
         for report in self.tables["reports"].values():
             if report["key"] == key:
                 return report
-        raise NotFound(f'no report "{key}"', hint="run `afi reports` to see the report keys")
+        raise NotFound(f'no report "{key}"', code="unknown-report")
 
-    def _by_handle(self, table: str, handle: str, noun: str, hint: str) -> tuple[int, Record]:
+    def _by_handle(self, table: str, handle: str, noun: str) -> tuple[int, Record]:
         prefix = HANDLE_PREFIX[table]
         text = handle.strip()
         number = text[1:] if text[:1].upper() == prefix else text
@@ -120,13 +120,13 @@ class Snapshot:
             doc = self.tables[table].get(int(number))
             if doc is not None:
                 return int(number), doc
-        raise NotFound(f'no {noun} "{handle}"', hint=hint)
+        raise NotFound(f'no {noun} "{handle}"', code=f"unknown-{noun}")
 
     def item(self, handle: str) -> Record:
-        return self._by_handle("items", handle, "item", "run `afi items` to see item handles")[1]
+        return self._by_handle("items", handle, "item")[1]
 
     def action(self, handle: str) -> Record:
-        return self._by_handle("actions", handle, "action", "run `afi list` to see actions")[1]
+        return self._by_handle("actions", handle, "action")[1]
 
     def sorted_reports(self, key: str | None = None) -> list[Record]:
         """Every report by key, or the one named (NotFound when it is not there)."""
@@ -323,7 +323,7 @@ class Store:
         if data is None:
             raise StoreMissing(
                 f"no store at {self.label}",
-                hint="run `afi import REPORT.txt` to create one, or pass --db PATH",
+                code="no-store",
             )
         return data
 
@@ -363,7 +363,7 @@ class Store:
             more = f" (and {len(found) - 1} more problems)" if len(found) > 1 else ""
             raise StoreCorrupt(
                 f"store {self.label} is not valid: {found[0]}{more}",
-                hint="run `afi doctor` to list every problem; afi will not overwrite it",
+                code="store-invalid",
             )
         from afi_tracker.store.migrations import migrate
 
@@ -376,7 +376,7 @@ class Store:
         if data is None:
             raise StoreMissing(
                 f"no store at {self.label}",
-                hint="run `afi import REPORT.txt` to create one, or pass --db PATH",
+                code="no-store",
             )
         return Snapshot(data)
 
@@ -394,7 +394,7 @@ class Store:
                 if not create:
                     raise StoreMissing(
                         f"no store at {self.label}",
-                        hint="run `afi import REPORT.txt` to create one, or pass --db PATH",
+                        code="no-store",
                     )
                 data = empty_data()
             if not dry_run and hasattr(self.storage, "remove_stale_temps"):
@@ -437,7 +437,7 @@ class _FileLock:
             raise StoreMissing(
                 f"no store at {str(self.path)[: -len('.lock')]}: folder {self.path.parent} "
                 "does not exist",
-                hint="check --db, AFI_DB or the db setting in afi.toml",
+                code="store-folder-missing",
             )
         self._lock = FileLock(str(self.path), timeout=self.timeout)
         try:

@@ -1,0 +1,46 @@
+"""How to fix each library error, in this CLI's own words (its commands and flags).
+
+The library raises an error with a `code` and the facts as `data`; it never
+names a flag. An error with no entry here shows its own hint, if it has one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from afi_tracker.errors import AfiError
+
+HINTS: Final[dict[str, str]] = {
+    "unknown-report": "run `afi reports` to see the report keys",
+    "unknown-item": "run `afi items` to see item handles",
+    "unknown-action": "run `afi list` to see actions",
+    "no-store": "run `afi import REPORT.txt` to create one, or pass --db PATH",
+    "store-invalid": "run `afi doctor` to list every problem; afi will not overwrite it",
+    "store-folder-missing": "check --db, AFI_DB or the db setting in afi.toml",
+    "nothing-to-undo": "`afi log` shows what has changed",
+    "item-closed": "reopen it first: afi item set {item} --status in-progress --reason ...",
+    "action-finished": "reopen it first: afi reopen {action}",
+    "new-action-finished": "add it, then use `afi done` or `afi cancel`",
+    "new-action-blocked": "add it, then use `afi block ACTION --reason ...`",
+    "reason-required": "add --reason TEXT",
+    "deadline-reason-required": (
+        "add --reason TEXT; the original deadline and every revision are kept"
+    ),
+    "nothing-to-change": (
+        "give at least one of --title, --owner, --due, --status, --note, --evidence"
+    ),
+    "evidence-required": "add --evidence REF (a link or a file path)",
+    "open-actions": "finish or cancel them first, or add --force (it is recorded)",
+    "not-proposed": "propose it first: afi item close {item} --evidence REF",
+    "not-settable": (
+        "use one of: {settable}; closure goes through `afi item close` and `afi item sign-off`"
+    ),
+}
+
+
+def hint_for(error: AfiError) -> str | None:
+    """The CLI's hint for `error`: its code's entry, else the library's own hint."""
+    template = HINTS.get(error.code or "")
+    if template is None:
+        return error.hint
+    return template.format(**error.data)
