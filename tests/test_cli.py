@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from afi_tracker import __version__
 from tests.conftest import SAMPLE_2018, SHIPPED, invoke
 from tests.test_importers import WEST_MERCIA_AFIS
@@ -167,13 +165,6 @@ def test_version_and_module_entry_point(runner, db):
     )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)) == 8
-
-
-@pytest.mark.parametrize("command", ["import", "reports", "items", "show", "status"])
-def test_every_command_help_ends_with_an_example(runner, command):
-    result = invoke(runner, command, "--help")
-    assert result.exit_code == 0, result.output
-    assert "Example: afi " in result.stdout
 
 
 def test_every_sample_imports_into_one_store(runner, tmp_path):
