@@ -1,7 +1,6 @@
 """Data commands: import, reports, log, undo, doctor, config."""
 
 # No `from __future__ import annotations`: Typer reads these annotations at run time.
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +14,6 @@ from afi_tracker.cli.root import (
     _as_of,
     _command_line,
     _emit,
-    _one_line,
     _say,
     _settings,
     _store,
@@ -65,13 +63,7 @@ def import_(
         command=_command_line(),
     )
     _say(outcome.summary())
-    if fmt is RecordFormat.table:
-        _emit(fmt, "import_outcome", outcome)
-    else:
-        from afi_tracker.render.json import dumps
-        from afi_tracker.render.listings import import_outcome_data
-
-        sys.stdout.write(dumps(import_outcome_data(outcome)))
+    _emit(fmt, "import_outcome", outcome)
 
 
 @app.command(rich_help_panel=DATA)
@@ -128,18 +120,10 @@ def doctor(fmt: RecordFormatOption = RecordFormat.table) -> None:
 
     Example: afi --db tracker.json doctor
     """
-    from dataclasses import asdict
-
-    from afi_tracker.reports.doctor import describe, examine
+    from afi_tracker.reports.doctor import examine
 
     result = examine(_store())
-    if fmt is RecordFormat.json:
-        from afi_tracker.render.json import dumps
-
-        sys.stdout.write(dumps(dict(asdict(result), ok=result.ok)))
-    else:
-        for line in describe(result):
-            typer.echo(_one_line(line))
+    _emit(fmt, "doctor", result)
     raise typer.Exit(0 if result.ok else 1)
 
 

@@ -287,7 +287,7 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
     """Render `view` in `fmt` to stdout, or to `output` when -o is given."""
     from afi_tracker.render import renderer
 
-    result = getattr(renderer(fmt), view_name)(view)
+    result = renderer(fmt, view_name)(view)
     if output is None:
         if isinstance(result, str):
             sys.stdout.write(result)

@@ -1,14 +1,32 @@
 """One module per output format behind one interface.
 
-Each command offers the formats that make sense for what it prints; every
-format named here has a module of the same name in this package.
+`FORMATS` is the one table of which formats each kind of view can be drawn
+in. The `--format` choices of every command derive from it, and `renderer`
+dispatches by it: a format listed for a view must be a module here with a
+function named after the view (`json.status`, `csv.listing`...), which
+tests/test_render.py checks for every pair.
+
+A renderer returns a `str` (data formats: JSON, CSV, Markdown, HTML, SVG,
+GitHub annotations, JUnit) or a Rich renderable (tables for people).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from importlib import import_module
-from types import ModuleType
+from typing import Any, Final, Protocol
+
+
+class View(StrEnum):
+    """What a command shows; each is a function name in the format modules."""
+
+    LISTING = "listing"  # rows of records: items, actions, reports, log, due...
+    DETAIL = "detail"  # one record: show
+    STATUS = "status"  # progress against each report
+    PACK = "pack"  # the publication pack
+    CHECK = "check"  # afi check's findings
+    IMPORT_OUTCOME = "import_outcome"  # what an import did or would do
+    DOCTOR = "doctor"  # a store examination
 
 
 class RecordFormat(StrEnum):
@@ -55,11 +73,33 @@ class CheckFormat(StrEnum):
     junit = "junit"
 
 
+# The one table: the formats each view can be drawn in. A command's --format
+# choices are one of these enums, and `renderer` refuses any pair not here.
+FORMATS: Final[dict[View, type[StrEnum]]] = {
+    View.LISTING: ListFormat,
+    View.DETAIL: RecordFormat,
+    View.STATUS: ListFormat,
+    View.PACK: PackFormat,
+    View.CHECK: CheckFormat,
+    View.IMPORT_OUTCOME: RecordFormat,
+    View.DOCTOR: RecordFormat,
+}
+
 # Format names that are not module names: plain text for people is the Rich module.
-_MODULE = {"text": "table"}
+_MODULE: Final = {"text": "table"}
 
 
-def renderer(fmt: StrEnum | str) -> ModuleType:
-    """The module that renders `fmt`; imported only when that format is asked for."""
+class Renderer(Protocol):
+    """A view drawn in one format: a string of data, or a Rich renderable for a terminal."""
+
+    def __call__(self, view: Any, /) -> Any: ...
+
+
+def renderer(fmt: StrEnum | str, view: View | str = View.LISTING) -> Renderer:
+    """The function that draws `view` in `fmt`; its module is imported only when asked for."""
     name = str(fmt)
-    return import_module(f".{_MODULE.get(name, name)}", __name__)
+    if name not in set(FORMATS[View(view)]):
+        raise ValueError(f"{view} has no {name} format")
+    module = import_module(f".{_MODULE.get(name, name)}", __name__)
+    function: Renderer = getattr(module, str(view))
+    return function

@@ -78,3 +78,13 @@ def check(result: CheckResult) -> str:
     from afi_tracker.reports.check import as_data
 
     return dumps(as_data(result))
+
+
+def import_outcome(outcome: Any) -> str:
+    from afi_tracker.render.listings import import_outcome_data
+
+    return dumps(import_outcome_data(outcome))
+
+
+def doctor(result: Any) -> str:
+    return dumps(dict(asdict(result), ok=result.ok))

@@ -296,3 +296,10 @@ def status_summary(view: StatusView) -> RenderableType | str:
     if isinstance(table, str):
         return table + total + "\n"
     return Group(table, Text(total, style="bold"))
+
+
+def doctor(result: object) -> str:
+    from afi_tracker.reports.doctor import Examination, describe
+
+    assert isinstance(result, Examination)
+    return "".join(one_line(line) + "\n" for line in describe(result))
