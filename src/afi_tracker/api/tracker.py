@@ -6,10 +6,12 @@ The CLI makes one call here per command; tests and other programs can do the sam
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from afi_tracker.api import actions, items, undo
 from afi_tracker.domain.dates import parse_date
 from afi_tracker.domain.model import Record
+from afi_tracker.importers.apply import ImportOutcome, import_file
 from afi_tracker.store.store import Store
 
 
@@ -123,6 +125,12 @@ class Tracker:
     def set_item(self, handle: str, status: str, reason: str | None) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
             return items.set_status(tx, handle, status, reason)
+
+    def import_report(self, path: Path, *, key: str | None, dry_run: bool) -> ImportOutcome:
+        """Read a report file and add or update its report and items (nothing with dry_run)."""
+        return import_file(
+            self.store, path, key=key, dry_run=dry_run, by=self.by, command=self.command
+        )
 
     def undo(self) -> undo.Undone:
         with self.store.transaction(self.command, self.by) as tx:

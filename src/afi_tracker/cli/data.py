@@ -12,7 +12,6 @@ from afi_tracker.cli.root import (
     DataFormatOption,
     RecordFormatOption,
     _as_of,
-    _command_line,
     _emit,
     _say,
     _settings,
@@ -51,17 +50,7 @@ def import_(
 
     Example: afi import west-mercia-peel-2018-legitimacy.txt --dry-run
     """
-    from afi_tracker.cli.identity import current_user
-    from afi_tracker.importers.apply import import_file
-
-    outcome = import_file(
-        _store(),
-        file,
-        key=key,
-        dry_run=dry_run,
-        by=current_user(by or _settings()["user"]),
-        command=_command_line(),
-    )
+    outcome = _tracker(by).import_report(file, key=key, dry_run=dry_run)
     _say(outcome.summary())
     _emit(fmt, "import_outcome", outcome)
 

@@ -74,7 +74,7 @@ def import_file(
 ) -> ImportOutcome:
     parsed = parse_text(read_report_file(path), path.name)
     if key is not None and not key.strip():
-        raise InvalidValue("--key must not be empty")
+        raise InvalidValue("the report key must not be empty")
     report_key = (key or parsed.default_key()).strip()
     with store.transaction(command, by, create=True, dry_run=dry_run) as tx:
         return apply(tx, parsed, report_key, path.name, dry_run=dry_run)
