@@ -15,5 +15,6 @@ afi add I3 "Publish action taken on stop and search disparities" --owner "Supt J
 afi add I4 "Business case for counter-corruption analysts" --owner "DCI Ahmed" --due 31/05/2025 >/dev/null
 afi block A5 --reason "Awaiting budget decision" >/dev/null
 afi add I8 "Independent members on promotion boards" --owner "HR Director" --due 31/07/2025 >/dev/null
-afi status --as-of 02/04/2025 --format svg -o docs/img/status.svg
-afi status --by owner --as-of 02/04/2025 --format svg -o docs/img/status-by-owner.svg
+COLUMNS=80 afi status --as-of 02/04/2025 --format svg -o docs/img/status-80.svg
+COLUMNS=120 afi status --as-of 02/04/2025 --format svg -o docs/img/status-120.svg
+COLUMNS=80 afi status --by owner --as-of 02/04/2025 --format svg -o docs/img/status-by-owner.svg

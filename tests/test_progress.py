@@ -34,11 +34,11 @@ def item(status="in-progress", deadline=None):
     [
         (item("open"), [], "red", "no action"),
         (item(), [action(due="2025-04-01")], "red", "1 overdue action"),
-        (item(), [action(due="2025-04-02")], "amber", "action due 2025-04-02"),  # due today
-        (item(deadline="2025-03-31"), [action()], "red", "past its deadline 2025-03-31"),
-        (item(deadline="2025-04-10"), [action()], "amber", "deadline 2025-04-10"),
+        (item(), [action(due="2025-04-02")], "amber", "action due 2 Apr 2025"),  # due today
+        (item(deadline="2025-03-31"), [action()], "red", "report deadline 31 Mar 2025 passed"),
+        (item(deadline="2025-04-10"), [action()], "amber", "report deadline 10 Apr 2025"),
         (item(), [action(status="blocked")], "amber", "1 blocked"),
-        (item(), [action(due="2025-04-16")], "amber", "action due 2025-04-16"),
+        (item(), [action(due="2025-04-16")], "amber", "action due 16 Apr 2025"),
         (item(), [action(due="2025-04-17")], "green", "on track"),
         (item(), [action(status="done")], "green", "actions done: propose for closure"),
         (item("open"), [action(status="cancelled")], "red", "no action"),

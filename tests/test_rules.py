@@ -84,8 +84,17 @@ def test_handle_number():
     assert handle_number("junk") == 0
 
 
-def rate(status="open", live=1, open_=1, overdue=0, blocked=0, next_due=None, deadline=None):
-    return rag(status, live, open_, overdue, blocked, next_due, deadline, TODAY)
+def rate(
+    status="open",
+    live=1,
+    open_=1,
+    overdue=0,
+    blocked=0,
+    next_due=None,
+    deadline=None,
+    proposed=None,
+):
+    return rag(status, live, open_, overdue, blocked, next_due, deadline, TODAY, proposed=proposed)
 
 
 @pytest.mark.parametrize(
@@ -95,20 +104,24 @@ def rate(status="open", live=1, open_=1, overdue=0, blocked=0, next_due=None, de
         ({"status": "superseded"}, (Rag.CLOSED, "superseded")),
         ({"overdue": 2}, (Rag.RED, "2 overdue actions")),
         ({"overdue": 1}, (Rag.RED, "1 overdue action")),
-        ({"deadline": "2025-04-01"}, (Rag.RED, "past its deadline 2025-04-01")),
-        ({"deadline": "2025-04-02"}, (Rag.AMBER, "deadline 2025-04-02")),
+        ({"deadline": "2025-04-01"}, (Rag.RED, "report deadline 1 Apr 2025 passed")),
+        ({"deadline": "2025-04-02"}, (Rag.AMBER, "report deadline 2 Apr 2025")),
         ({"live": 0, "open_": 0}, (Rag.RED, "no action")),
         ({"live": 1, "open_": 0}, (Rag.RED, "no open action")),
         ({"status": "in-progress", "open_": 0}, (Rag.GREEN, "actions done: propose for closure")),
         ({"blocked": 1}, (Rag.AMBER, "1 blocked")),
-        ({"next_due": "2025-04-16"}, (Rag.AMBER, "action due 2025-04-16")),
+        ({"next_due": "2025-04-16"}, (Rag.AMBER, "action due 16 Apr 2025")),
         ({"next_due": "2025-04-17"}, (Rag.GREEN, "on track")),
-        ({"deadline": "2025-04-16"}, (Rag.AMBER, "deadline 2025-04-16")),
+        ({"deadline": "2025-04-16"}, (Rag.AMBER, "report deadline 16 Apr 2025")),
         ({"deadline": "2025-04-17"}, (Rag.GREEN, "on track")),
         ({"status": "awaiting-sign-off", "open_": 0}, (Rag.GREEN, "awaiting sign-off")),
         (
             {"status": "awaiting-sign-off", "open_": 0, "deadline": "2025-04-10"},
             (Rag.GREEN, "awaiting sign-off"),
+        ),
+        (
+            {"status": "awaiting-sign-off", "open_": 0, "proposed": date(2025, 2, 16)},
+            (Rag.GREEN, "awaiting sign-off 45 days"),
         ),
     ],
 )

@@ -73,6 +73,12 @@ def handle_number(handle: str) -> int:
     return int(handle[1:]) if handle[1:].isdigit() else 0
 
 
+def short_date(iso: str) -> str:
+    """`2018-07-31` -> `31 Jul 2018`: the form reasons are given in."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
 def rag(
     status: str,
     live: int,
@@ -83,11 +89,13 @@ def rag(
     deadline: str | None,
     as_of: date,
     amber_days: int = AMBER_DAYS,
+    proposed: date | None = None,
 ) -> tuple[Rag, str]:
     """An item's RAG rating and the reason for it, in a few words.
 
     `live`, `open_`, `overdue` and `blocked` count the item's actions;
-    `next_due` is the earliest due date of its open actions.
+    `next_due` is the earliest due date of its open actions; `deadline` is the
+    item's own (the report's) and `proposed` the day it was proposed for closure.
     """
     if status == ItemStatus.COMPLETE:
         return Rag.COMPLETE, "signed off"
@@ -96,8 +104,8 @@ def rag(
     awaiting = status == ItemStatus.AWAITING_SIGN_OFF
     if overdue:
         return Rag.RED, f"{overdue} overdue action{'s' * (overdue > 1)}"
-    if is_overdue(deadline, as_of):
-        return Rag.RED, f"past its deadline {deadline}"
+    if deadline is not None and is_overdue(deadline, as_of):
+        return Rag.RED, f"report deadline {short_date(deadline)} passed"
     if not awaiting and not open_:
         if not live:
             return Rag.RED, "no action"
@@ -106,11 +114,14 @@ def rag(
     window = timedelta(days=amber_days)
     if blocked:
         return Rag.AMBER, f"{blocked} blocked"
-    if is_due_within(next_due, as_of, window):
-        return Rag.AMBER, f"action due {next_due}"
-    if not awaiting and is_due_within(deadline, as_of, window):
-        return Rag.AMBER, f"deadline {deadline}"
+    if next_due is not None and is_due_within(next_due, as_of, window):
+        return Rag.AMBER, f"action due {short_date(next_due)}"
+    if not awaiting and deadline is not None and is_due_within(deadline, as_of, window):
+        return Rag.AMBER, f"report deadline {short_date(deadline)}"
     if awaiting:
+        if proposed is not None:
+            days = (as_of - proposed).days
+            return Rag.GREEN, f"awaiting sign-off {days} day{'s' * (days != 1)}"
         return Rag.GREEN, "awaiting sign-off"
     if live and not open_:
         return Rag.GREEN, "actions done: propose for closure"

@@ -65,21 +65,50 @@ KIND_LABEL = {
 
 
 def summary_line(totals: Any) -> str:
-    """The one-line summary under each report and for the whole store."""
+    """The headline figures of a report, a question or the store, in every format:
+    items complete (the headline), actions done and overdue, and R/A/G counts."""
+    rag = ", ".join(f"{totals.rag[k]} {k}" for k in ("red", "amber", "green") if totals.rag[k])
+    overdue = f", {totals.actions_overdue} overdue" if totals.actions_overdue else ""
     return (
-        f"{totals.items_total} items: {totals.items_complete} complete, "
-        f"{totals.items_without_action} with no action; "
-        f"actions {totals.actions_done}/{totals.actions_total} done "
-        f"({percent(totals.actions_done, totals.actions_total)}), "
-        f"{totals.actions_overdue} overdue"
+        f"{totals.items_complete}/{totals.items_total} items complete · "
+        f"actions {totals.actions_done}/{totals.actions_total} done{overdue}"
+        + (f" · {rag}" if rag else "")
     )
 
 
 def report_facts(report: Any) -> list[str]:
-    """`Judgement: Good`, `published 2019-09-27`, `response due 2019-11-22`: unescaped."""
+    """`Judgement: Good`, `published 2019-09-27`, `response due 2019-11-22 (passed)`."""
     facts = [f"Judgement: {report.judgement or 'not graded'}"]
     if report.published:
         facts.append(f"published {report.published}")
     if report.response_due:
-        facts.append(f"response due {report.response_due}")
+        passed = " (passed)" if getattr(report, "response_passed", False) else ""
+        facts.append(f"response due {report.response_due}{passed}")
     return facts
+
+
+def question_heading(question: Any) -> str:
+    """`Q1 <text> · Good · 0/3 items complete · ...`: unescaped."""
+    return (
+        f"Q{question.number} {question.text} · {question.judgement or 'not graded'} · "
+        f"{summary_line(question.totals)}"
+    )
+
+
+# The columns of an item's progress, for every format that draws a table of
+# them (terminal, Markdown, HTML); CSV and JSON carry the raw fields.
+STATUS_COLUMNS = ("ID", "RAG", "Item", "Why", "Actions", "Next due", "Deadline", "Owners")
+
+
+def status_cells(item: Any) -> list[str]:
+    """One item's values under STATUS_COLUMNS, unescaped."""
+    return [
+        item.id,
+        item.rag.upper(),
+        item.text + (" [cut off in source]" if item.truncated else ""),
+        item.why,
+        f"{item.actions_done}/{item.actions_total}" if item.actions_total else "—",
+        item.next_due or "—",
+        item.deadline or "—",
+        ", ".join(item.owners) or "—",
+    ]

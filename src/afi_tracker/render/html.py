@@ -9,7 +9,16 @@ import html
 from typing import Any
 
 from afi_tracker.domain.safetext import for_terminal
-from afi_tracker.render.base import KIND_LABEL, Listing, bar, display, report_facts, summary_line
+from afi_tracker.render.base import (
+    KIND_LABEL,
+    STATUS_COLUMNS,
+    Listing,
+    display,
+    question_heading,
+    report_facts,
+    status_cells,
+    summary_line,
+)
 from afi_tracker.reports.pack import PackView
 from afi_tracker.reports.progress import StatusView
 
@@ -66,41 +75,23 @@ def status(view: StatusView) -> str:
         f'<h1>Progress against inspection reports</h1>\n<p class="meta">As of '
         f"{esc(view.as_of)}</p>\n"
     ]
-    headers = [
-        "ID",
-        "Kind",
-        "Item",
-        "Status",
-        "Done",
-        "Progress",
-        "Overdue",
-        "Next due",
-        "Owners",
-        "RAG",
-    ]
+    headers = list(STATUS_COLUMNS)
     for report in view.reports:
         facts = "; ".join(esc(f) for f in report_facts(report))
         body.append(f'<h2>{esc(report.title)}</h2>\n<p class="meta">{facts}</p>\n')
+        body.append(f"<p>{esc(summary_line(report.totals))}</p>\n")
         rows = []
         for q in report.questions:
             if q.number is not None:
                 rows.append(
-                    f'<tr><td class="q" colspan="{len(headers)}">Q{esc(q.number)} '
-                    f"{esc(q.text)} ({esc(q.judgement or 'not graded')})</td></tr>\n"
+                    f'<tr><td class="q" colspan="{len(headers)}">{esc(question_heading(q))}'
+                    "</td></tr>\n"
                 )
             for i in q.items:
-                text = esc(i.text) + (" <em>[cut off in source]</em>" if i.truncated else "")
-                rows.append(
-                    f"<tr><td>{esc(i.id)}</td><td>{esc(KIND_LABEL.get(i.kind, i.kind))}</td>"
-                    f"<td>{text}</td><td>{esc(i.status)}</td>"
-                    f'<td class="num">{i.actions_done}/{i.actions_total}</td>'
-                    f'<td class="bar">{bar(i.actions_done, i.actions_total)}</td>'
-                    f'<td class="num">{i.actions_overdue or ""}</td><td>{esc(i.next_due)}</td>'
-                    f"<td>{esc(', '.join(i.owners))}</td>"
-                    f'<td class="rag {esc(i.rag)}">{esc(i.rag.upper())}</td></tr>\n'
-                )
+                cells = [esc(c) for c in status_cells(i)]
+                cells[1] = f'<span class="rag {esc(i.rag)}">{cells[1]}</span>'
+                rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
         body.append(_table(headers, rows))
-        body.append(f"<p>{esc(summary_line(report.totals))}</p>\n")
     if len(view.reports) != 1:
         body.append(f"<p><strong>All reports:</strong> {esc(summary_line(view.totals))}</p>\n")
     return page("Progress against inspection reports", "".join(body))

@@ -51,6 +51,7 @@ def status_data(view: StatusView) -> dict[str, Any]:
             "judgement": report.judgement,
             "published": report.published,
             "response_due": report.response_due,
+            "response_passed": report.response_passed,
         }
         data.update(totals_data(report.totals))
         data["questions"] = [
@@ -58,6 +59,7 @@ def status_data(view: StatusView) -> dict[str, Any]:
                 "number": q.number,
                 "text": q.text,
                 "judgement": q.judgement,
+                **totals_data(q.totals),
                 "items": [asdict(i) for i in q.items],
             }
             for q in report.questions

@@ -11,7 +11,16 @@ import re
 from typing import Any
 
 from afi_tracker.domain.safetext import for_terminal
-from afi_tracker.render.base import KIND_LABEL, Listing, bar, display, report_facts, summary_line
+from afi_tracker.render.base import (
+    KIND_LABEL,
+    STATUS_COLUMNS,
+    Listing,
+    display,
+    question_heading,
+    report_facts,
+    status_cells,
+    summary_line,
+)
 from afi_tracker.reports.pack import PackView
 from afi_tracker.reports.progress import StatusView
 
@@ -47,45 +56,12 @@ def status(view: StatusView) -> str:
     for report in view.reports:
         facts = ", ".join(esc(f) for f in report_facts(report))
         parts.append(f"## {esc(report.title)}\n\n{facts}\n")
-        rows = []
-        for q in report.questions:
-            for item in q.items:
-                rows.append(
-                    [
-                        item.id,
-                        KIND_LABEL.get(item.kind, item.kind),
-                        q.number,
-                        q.judgement,
-                        item.text + (" [cut off in source]" if item.truncated else ""),
-                        item.status,
-                        f"{item.actions_done}/{item.actions_total}",
-                        bar(item.actions_done, item.actions_total),
-                        item.actions_overdue,
-                        item.next_due,
-                        ", ".join(item.owners),
-                        item.rag.upper(),
-                    ]
-                )
-        parts.append(
-            _table(
-                [
-                    "ID",
-                    "Kind",
-                    "Q",
-                    "Judgement",
-                    "Item",
-                    "Status",
-                    "Done",
-                    "Progress",
-                    "Overdue",
-                    "Next due",
-                    "Owners",
-                    "RAG",
-                ],
-                rows,
-            )
-        )
         parts.append(esc(summary_line(report.totals)) + "\n")
+        for q in report.questions:
+            if q.number is not None:
+                parts.append(f"### {esc(question_heading(q))}\n")
+            if q.items:
+                parts.append(_table(list(STATUS_COLUMNS), [status_cells(i) for i in q.items]))
     if len(view.reports) != 1:
         parts.append(f"**All reports:** {esc(summary_line(view.totals))}\n")
     return "\n".join(parts)

@@ -7,23 +7,31 @@ like "[bold]x" or an escape sequence is shown, not obeyed.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from afi_tracker.domain.safetext import for_terminal, one_line, shorten
+from afi_tracker.render import layout
 from afi_tracker.render.base import (
     KIND_LABEL,
+    STATUS_COLUMNS,
     Column,
     Detail,
     Listing,
     bar,
     display,
+    question_heading,
     report_facts,
+    status_cells,
     summary_line,
 )
 from afi_tracker.reports.check import CheckResult, Finding
-from afi_tracker.reports.progress import StatusView
+from afi_tracker.reports.progress import ItemProgress, ReportProgress, StatusView
 
 JUDGEMENT_STYLE = {
     "Outstanding": "bold green",
@@ -39,8 +47,73 @@ def plain(value: object, width: int | None = None) -> Text:
     return Text(shorten(text, width) if width else for_terminal(text))
 
 
-# Rows above which a plain table is drawn: Rich takes ~3 ms a row to lay out.
+# Rows above which lines are written without Rich styling: Rich is slow to lay
+# out tens of thousands of lines, and colour adds nothing to them.
 LARGE = 60
+
+# Which columns a narrow terminal keeps: 0 never goes; higher numbers go first.
+_PRIORITY = {"id": 0, "rag": 0, "status": 1, "due": 1, "when": 1, "deadline": 2, "item": 2}
+
+
+def terminal_width() -> int:
+    """COLUMNS when set, else the terminal's width, else 80 (a pipe or a file)."""
+    import os
+    import shutil
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    return shutil.get_terminal_size((80, 24)).columns if os.isatty(1) else 80
+
+
+class Fitted:
+    """Lines laid out for the width of the console they are printed on."""
+
+    def __init__(self, build: Callable[[int], list[layout.Line]]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield layout.to_text(self.build(options.max_width))
+
+
+def _cols(view: Listing) -> list[layout.Col]:
+    cols = []
+    cells = {c.key: [one_line(display(row.get(c.key))) for row in view.rows] for c in view.columns}
+    # The text column declared widest is what a row is about (an item's text, an
+    # action's title): it stays. Other text columns (report keys, owners) may go.
+    texts = [c for c in view.columns if c.width is not None]
+    main = max(texts, key=lambda c: c.width or 0, default=None)
+    for index, col in enumerate(view.columns):
+        values = cells[col.key]
+        text = col.width is not None
+        if index == 0 or col is main:
+            priority = 0
+        else:
+            priority = 3 + index if text else _PRIORITY.get(col.key, 2 + index)
+        cols.append(
+            layout.Col(
+                col.header,
+                values,
+                priority=priority,
+                wrap=text,
+                justify=col.justify,
+                max_width=None if text else 32,
+                min_width=min(col.width or 20, 24),
+            )
+        )
+    return cols
+
+
+def _listing_lines(view: Listing, width: int) -> list[layout.Line]:
+    lines: list[layout.Line] = []
+    if view.title:
+        lines += [
+            (part, [(0, len(part), "bold")]) for part in layout.wrap(one_line(view.title), width)
+        ]
+    return lines + layout.render(_cols(view), width)
 
 
 def listing(view: Listing) -> RenderableType | str:
@@ -48,30 +121,7 @@ def listing(view: Listing) -> RenderableType | str:
         return Text(view.empty, style="dim")
     if len(view.rows) > LARGE:
         return plain_listing(view)
-    table = Table(title=plain(view.title) if view.title else None, title_justify="left")
-    cells = [[plain(row.get(col.key), col.width) for col in view.columns] for row in view.rows]
-    for index, col in enumerate(view.columns):
-        if col.width is not None:
-            # Long text wraps in its cell rather than being cut unreadably.
-            table.add_column(
-                col.header,
-                justify=col.justify,  # type: ignore[arg-type]
-                overflow="fold",
-                ratio=1,
-            )
-        else:
-            widest = max([len(col.header)] + [cell[index].cell_len for cell in cells])
-            # Short values (handles, dates, statuses) never fold; long keys may.
-            table.add_column(
-                col.header,
-                justify=col.justify,  # type: ignore[arg-type]
-                no_wrap=widest <= 40,
-                overflow="fold",
-                min_width=widest if widest <= 16 else None,
-            )
-    for row_cells in cells:
-        table.add_row(*row_cells)
-    return table
+    return Fitted(lambda width: _listing_lines(view, width))
 
 
 def detail(view: Detail) -> RenderableType:
@@ -108,59 +158,93 @@ def rag_text(rag: str) -> Text:
 def status(view: StatusView) -> RenderableType | str:
     if len(view.reports) > 1 and view.totals.items_total > LARGE and not view.details:
         return status_summary(view)
-    parts: list[RenderableType] = []
+    if view.totals.items_total > LARGE:
+        return layout.to_str(status_lines(view, terminal_width()))
+    return Fitted(lambda width: status_lines(view, width))
+
+
+def _bold(text: str, width: int, style: str = "bold") -> list[layout.Line]:
+    return [(part, [(0, len(part), style)]) for part in layout.wrap(text, width)]
+
+
+def report_heading(report: ReportProgress) -> str:
+    return " · ".join([report.title, *report_facts(report)])
+
+
+# How each status column behaves at a narrow width (see render/layout.py).
+_STATUS_LAYOUT: dict[str, dict[str, Any]] = {
+    "ID": {"priority": 0},
+    "RAG": {"priority": 0},
+    "Item": {"priority": 0, "wrap": True},
+    "Why": {"priority": 0, "wrap": True, "min_width": 12},
+    "Actions": {"priority": 1, "justify": "right"},
+    "Next due": {"priority": 1},
+    "Deadline": {"priority": 2},
+    "Owners": {"priority": 3, "max_width": 24},
+}
+
+
+def _item_cols(items: list[ItemProgress]) -> list[layout.Col]:
+    rows = [[one_line(cell) for cell in status_cells(i)] for i in items]
+    styles: dict[str, list[str | None]] = {
+        "RAG": [RAG_STYLE.get(i.rag) for i in items],
+        "Why": [RAG_STYLE.get(i.rag) if i.rag == "red" else None for i in items],
+    }
+    return [
+        layout.Col(
+            header,
+            [row[index] for row in rows],
+            styles=styles.get(header, []),
+            **_STATUS_LAYOUT[header],
+        )
+        for index, header in enumerate(STATUS_COLUMNS)
+    ]
+
+
+def status_lines(view: StatusView, width: int) -> list[layout.Line]:
+    lines: list[layout.Line] = []
     for report in view.reports:
-        head = Text()
-        head.append(for_terminal(report.title), style="bold")
-        head.append(" · ")
-        head.append_text(judgement_text(report.judgement))
-        for fact in report_facts(report)[1:]:
-            head.append(f" · {fact}")
-        parts.append(head)
-        table = Table(expand=False, show_lines=False)
-        for header, opts in (
-            ("ID", {"no_wrap": True}),
-            ("Kind", {"no_wrap": True}),
-            ("Item", {"overflow": "fold", "ratio": 1, "min_width": 30}),
-            ("Status", {"no_wrap": True}),
-            ("Done", {"no_wrap": True, "justify": "right"}),
-            ("Progress", {"no_wrap": True}),
-            ("Overdue", {"no_wrap": True, "justify": "right"}),
-            ("Next due", {"no_wrap": True}),
-            ("Owners", {"overflow": "fold", "max_width": 24}),
-            ("RAG", {"no_wrap": True}),
-        ):
-            table.add_column(header, **opts)
+        lines += _bold(one_line(report_heading(report)), width)
+        lines += [(part, []) for part in layout.wrap(summary_line(report.totals), width)]
+        items = [i for q in report.questions for i in q.items]
+        if not items:
+            lines.append(("No items.", []))
+            lines.append(("", []))
+            continue
+        cols = _item_cols(items)
+        plan = layout.fit(cols, width)
+        if plan is not None:
+            lines.append(layout.render(plan.columns, width)[0])
+            lines.append(layout.render(plan.columns, width)[1])
+        row = 0
         for question in report.questions:
             if question.number is not None:
-                row = Text(f"Q{question.number}  ", style="bold")
-                row.append(for_terminal(question.text), style="bold")
-                row.append("  ")
-                row.append_text(judgement_text(question.judgement))
-                table.add_row("", "", row, *[""] * 7)
-            for item in question.items:
-                text = plain(item.text, 120)
-                if item.truncated:
-                    text.append(" [cut off in source]", style="italic yellow")
-                table.add_row(
-                    item.id,
-                    KIND_LABEL.get(item.kind, item.kind),
-                    text,
-                    item.status,
-                    f"{item.actions_done}/{item.actions_total}",
-                    bar(item.actions_done, item.actions_total),
-                    str(item.actions_overdue) if item.actions_overdue else "",
-                    item.next_due or "—",
-                    plain(", ".join(item.owners) or "—"),
-                    rag_text(item.rag),
-                )
-        parts.append(table)
-        parts.append(Text(summary_line(report.totals)))
-        parts.append(Text(""))
+                lines += _bold(one_line(question_heading(question)), width)
+            for _ in question.items:
+                if plan is not None:
+                    lines += layout.row_lines(plan, row)
+                else:
+                    lines += layout.stacked([_one(c, row) for c in cols], width)
+                row += 1
+        lines.append(("", []))
     if len(view.reports) != 1:
-        parts.append(Text(f"All reports: {summary_line(view.totals)}", style="bold"))
-    parts.append(Text(f"As of {view.as_of}", style="dim"))
-    return Group(*parts)
+        lines += _bold(f"All reports: {summary_line(view.totals)}", width)
+    lines.append((f"As of {view.as_of}", [(0, len(view.as_of) + 6, "dim")]))
+    return lines
+
+
+def _one(col: layout.Col, row: int) -> layout.Col:
+    """A column holding one row's value, to lay out that row alone."""
+    return layout.Col(
+        col.header,
+        [col.values[row]],
+        priority=col.priority,
+        wrap=col.wrap,
+        justify=col.justify,
+        max_width=col.max_width,
+        min_width=col.min_width,
+        styles=[col.style(row)],
+    )
 
 
 def import_outcome(outcome: object) -> RenderableType:
@@ -209,6 +293,7 @@ def import_outcome(outcome: object) -> RenderableType:
 
 def check(result: CheckResult) -> str:
     """Plain lines, one per finding, like a linter: quick with tens of thousands."""
+    width = terminal_width()
     lines: list[str] = []
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -217,7 +302,9 @@ def check(result: CheckResult) -> str:
         lines.append(for_terminal(report))
         for f in sorted(groups[report], key=lambda f: (f.severity != "error", f.code, f.id)):
             mark = "✗ FAIL" if f.severity == "error" else "! WARN"
-            lines.append(f"  {mark} {f.code} {f.name}  {one_line(f.message)}")
+            line = f"  {mark} {f.code} {f.name}  {one_line(f.message)}"
+            # Continuation lines are indented under the rule, so findings stay apart.
+            lines += textwrap.wrap(line, width, subsequent_indent=" " * 9, break_on_hyphens=False)
     failures, warnings = len(result.failures), len(result.warnings)
     verdict = "check passed" if result.ok else "check failed"
     lines.append(
@@ -228,31 +315,9 @@ def check(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plain_listing(view: Listing) -> str:
-    """A fixed-width table without Rich, for thousands of rows."""
-    cells = [[display(row.get(c.key)) for c in view.columns] for row in view.rows]
-    cells = [
-        [
-            shorten(v, c.width) if c.width else one_line(v)
-            for v, c in zip(r, view.columns, strict=True)
-        ]
-        for r in cells
-    ]
-    widths = [max(len(c.header), *(len(r[i]) for r in cells)) for i, c in enumerate(view.columns)]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if c.justify == "right" else v.ljust(w)
-            for v, w, c in zip(values, widths, view.columns, strict=True)
-        ).rstrip()
-
-    out = [
-        for_terminal(view.title),
-        line([c.header for c in view.columns]),
-        line(["-" * w for w in widths]),
-    ]
-    out += [line(r) for r in cells]
-    return "\n".join(out) + "\n"
+def plain_listing(view: Listing, width: int | None = None) -> str:
+    """The same layout as `listing`, as plain lines: quick with thousands of rows."""
+    return layout.to_str(_listing_lines(view, width or terminal_width()))
 
 
 def status_summary(view: StatusView) -> RenderableType | str:

@@ -50,6 +50,7 @@ class QuestionProgress:
     text: str
     judgement: str | None
     items: list[ItemProgress]
+    totals: Totals = field(default_factory=lambda: Totals())
 
 
 @dataclass
@@ -104,6 +105,8 @@ class ReportProgress:
     response_due: str | None
     questions: list[QuestionProgress]
     totals: Totals
+    # The PCC's 56-day response date has passed (as of the view's date).
+    response_passed: bool = False
 
 
 @dataclass
@@ -138,8 +141,18 @@ def item_progress(
             blocked += a["status"] == ActionStatus.BLOCKED
     next_due = min(dues) if dues else None
     status = item.get("status", "open")
+    proposed = item.get("proposed_at")
     rating, why = rag(
-        status, live, open_, overdue, blocked, next_due, item.get("deadline"), as_of, amber_days
+        status,
+        live,
+        open_,
+        overdue,
+        blocked,
+        next_due,
+        item.get("deadline"),
+        as_of,
+        amber_days,
+        proposed=date.fromisoformat(proposed[:10]) if proposed else None,
     )
     return ItemProgress(
         id=item["id"],
@@ -195,6 +208,10 @@ def compute(
                     [p for p in progress if p.question == q["number"]],
                 )
             )
+        for question in questions:
+            for p in question.items:
+                question.totals.add(p)
+        due = response_due(report)
         reports.append(
             ReportProgress(
                 report["key"],
@@ -202,9 +219,10 @@ def compute(
                 report.get("force", ""),
                 report.get("judgement"),
                 report.get("published"),
-                response_due(report),
+                due,
                 questions,
                 totals,
+                response_passed=is_overdue(due, as_of),
             )
         )
         overall.merge(totals)

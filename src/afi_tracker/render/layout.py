@@ -1,0 +1,229 @@
+"""Fitting a table to the terminal's width: which columns, how wide, or stacked.
+
+Tables are laid out here rather than by Rich, whose tables squeeze columns to
+nothing when the terminal is narrow. The rules, in order:
+
+1. Every column has a priority (0 = never dropped). Short columns keep their
+   natural width, up to their `max_width` (longer values are shortened with
+   an ellipsis); text columns wrap and get what is left, at least `min_width`.
+2. When the columns do not fit, the least important droppable column goes,
+   then the next, until they fit.
+3. When even the priority-0 columns do not fit, each row is stacked: its
+   short priority-0 values on one line, then its text wrapped below.
+
+Words wrap at spaces and are split only when one word is wider than its space.
+Cells are plain, already-safe text (see safetext); styles only colour them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.text import Text
+
+GAP = 2  # spaces between columns
+STACK_INDENT = 4
+
+
+@dataclass
+class Col:
+    header: str
+    values: list[str]
+    priority: int = 1
+    wrap: bool = False  # a text column: wraps, and takes the width that is left
+    justify: str = "left"
+    max_width: int | None = None  # short columns: shorten beyond this
+    min_width: int = 20  # text columns: below this the row is stacked instead
+    styles: list[str | None] = field(default_factory=list)
+
+    def style(self, row: int) -> str | None:
+        return self.styles[row] if row < len(self.styles) else None
+
+    def natural(self) -> int:
+        widest = max([len(self.header), *(len(v) for v in self.values)], default=0)
+        if not self.wrap and self.max_width is not None:
+            return min(widest, max(self.max_width, len(self.header)))
+        return widest
+
+    def least(self) -> int:
+        return min(self.natural(), self.min_width) if self.wrap else self.natural()
+
+
+@dataclass
+class Plan:
+    columns: list[Col]
+    widths: list[int]
+
+
+# A text column narrower than this reads badly: drop a lesser column instead.
+COMFORTABLE = 36
+
+
+def fit(columns: Sequence[Col], width: int) -> Plan | None:
+    """The columns to show and their widths, or None when rows must be stacked."""
+    chosen = list(columns)
+    while True:
+        plan = _widths(chosen, width)
+        if plan is not None and _comfortable(plan):
+            return plan
+        droppable = [c for c in chosen if c.priority > 0]
+        if not droppable:
+            return plan
+        # The least important goes first; among equals, the rightmost.
+        worst = max(droppable, key=lambda c: (c.priority, chosen.index(c)))
+        chosen.remove(worst)
+
+
+def _comfortable(plan: Plan) -> bool:
+    return all(
+        w >= min(c.natural(), COMFORTABLE)
+        for c, w in zip(plan.columns, plan.widths, strict=True)
+        if c.wrap and c.priority == 0
+    )
+
+
+def _widths(chosen: list[Col], width: int) -> Plan | None:
+    widths = [c.least() for c in chosen]
+    spare = width - sum(widths) - GAP * (len(chosen) - 1)
+    if spare < 0:
+        return None
+    wrapping = [i for i, c in enumerate(chosen) if c.wrap]
+    # Text columns share what is left, each up to its natural width.
+    while spare > 0 and wrapping:
+        hungry = [i for i in wrapping if widths[i] < chosen[i].natural()]
+        if not hungry:
+            break
+        share = max(1, spare // len(hungry))
+        for i in hungry:
+            give = min(share, chosen[i].natural() - widths[i], spare)
+            widths[i] += give
+            spare -= give
+            if spare <= 0:
+                break
+    return Plan(chosen, widths)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width`, broken at spaces; a longer word is split."""
+    if width <= 0:
+        return [text]
+    lines = textwrap.wrap(
+        text, width, break_long_words=True, break_on_hyphens=False, replace_whitespace=True
+    )
+    return lines or [""]
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _cell_lines(col: Col, value: str, width: int) -> list[str]:
+    if col.wrap:
+        return wrap(value, width)
+    return [shorten(value, width)]
+
+
+def _pad(value: str, width: int, justify: str) -> str:
+    return value.rjust(width) if justify == "right" else value.ljust(width)
+
+
+Line = tuple[str, list[tuple[int, int, str]]]  # text and its styled spans
+
+
+def render(columns: Sequence[Col], width: int, *, header: bool = True) -> list[Line]:
+    """The table as lines of at most `width` characters, each with its styled spans."""
+    plan = fit(columns, width)
+    if plan is None:
+        return stacked(columns, width)
+    rows = len(columns[0].values) if columns else 0
+    out: list[Line] = []
+    if header:
+        names = [
+            _pad(shorten(c.header, w), w, c.justify)
+            for c, w in zip(plan.columns, plan.widths, strict=True)
+        ]
+        text = (" " * GAP).join(names).rstrip()
+        out.append((text, [(0, len(text), "bold")]))
+        out.append(((" " * GAP).join("─" * w for w in plan.widths), []))
+    for r in range(rows):
+        out.extend(row_lines(plan, r))
+    return out
+
+
+def row_lines(plan: Plan, r: int) -> list[Line]:
+    cells = [_cell_lines(c, c.values[r], w) for c, w in zip(plan.columns, plan.widths, strict=True)]
+    height = max(len(lines) for lines in cells)
+    last = len(plan.columns) - 1
+    out: list[Line] = []
+    for k in range(height):
+        parts: list[str] = []
+        spans: list[tuple[int, int, str]] = []
+        at = 0
+        for i, (c, w, lines) in enumerate(zip(plan.columns, plan.widths, cells, strict=True)):
+            if i:
+                parts.append(" " * GAP)
+                at += GAP
+            part = lines[k] if k < len(lines) else ""
+            padded = part if i == last and c.justify != "right" else _pad(part, w, c.justify)
+            style = c.style(r)
+            if style and part:
+                start = at + (len(padded) - len(part) if c.justify == "right" else 0)
+                spans.append((start, start + len(part), style))
+            parts.append(padded)
+            at += len(padded)
+        out.append(("".join(parts).rstrip(), spans))
+    return out
+
+
+def to_text(lines: list[Line]) -> Text:
+    """One Rich Text of the lines, with their styles."""
+    text = Text()
+    for i, (plain, spans) in enumerate(lines):
+        if i:
+            text.append("\n")
+        start = len(text)
+        text.append(plain)
+        for a, b, style in spans:
+            text.stylize(style, start + a, start + b)
+    return text
+
+
+def to_str(lines: list[Line]) -> str:
+    return "".join(plain + "\n" for plain, _ in lines)
+
+
+def stacked(columns: Sequence[Col], width: int) -> list[Line]:
+    """One block per row: its short essentials on a line, its text wrapped below."""
+    rows = len(columns[0].values) if columns else 0
+    head = [c for c in columns if c.priority == 0 and not c.wrap]
+    texts = [c for c in columns if c.wrap]
+    rest = [c for c in columns if c not in head and c not in texts]
+    inner = max(width - STACK_INDENT, 10)
+    pad = " " * STACK_INDENT
+    out: list[Line] = []
+    for r in range(rows):
+        first = ""
+        spans: list[tuple[int, int, str]] = []
+        for c in head:
+            value = c.values[r]
+            if not value:
+                continue
+            if first:
+                first += "  "
+            style = c.style(r)
+            if style:
+                spans.append((len(first), len(first) + len(value), style))
+            first += value
+        if len(first) <= width:
+            out.append((first, spans))
+        else:
+            out.extend((part, []) for part in wrap(first, width))
+        for c in texts:
+            if c.values[r]:
+                out.extend((pad + part, []) for part in wrap(c.values[r], inner))
+        for c in rest:
+            if c.values[r] and c.values[r] != "—":
+                out.extend((pad + part, []) for part in wrap(f"{c.header}: {c.values[r]}", inner))
+    return out

@@ -1,0 +1,154 @@
+"""Every table view reads at any terminal width (issue #14).
+
+Each view is drawn at 60, 80, 100, 120 and 200 columns on a store with long
+item texts and long owner names: no line is wider than the terminal, no
+column is empty, every handle is there, each item's words read in order, and
+each red item says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from tests.conftest import invoke
+
+WIDTHS = [60, 80, 100, 120, 200]
+AS_OF = "02/04/2025"
+LONG_OWNER = "Detective Chief Superintendent Alexandra Montgomery-Smythe"
+
+
+def run(runner, db, *args, width=200):
+    from afi_tracker.cli import app
+
+    env = {**os.environ, "COLUMNS": str(width)}
+    result = runner.invoke(app, ["--db", str(db), *args], env=env)
+    assert result.exit_code in (0, 1), result.output  # check exits 1 on failures
+    return result.stdout
+
+
+@pytest.fixture
+def long_store(runner, db):
+    add = [
+        ("I1", "Deliver unconscious bias training to every response officer", LONG_OWNER),
+        ("I2", "Publish quarterly stop and search disproportionality analysis", "Sgt Khan"),
+        ("I2", "Commission an independent academic review of searches", LONG_OWNER),
+        ("I4", "Business case for counter-corruption analysts and digital forensics", "DCI Ahmed"),
+    ]
+    for item, title, owner in add:
+        result = invoke(
+            runner, "--db", str(db), "add", item, title, "--owner", owner, "--due", "01/03/2025"
+        )
+        assert result.exit_code == 0, result.output
+    invoke(runner, "--db", str(db), "done", "A2", "-e", "https://example.org/analysis")
+    return db
+
+
+VIEWS = [
+    ("status", "--as-of", AS_OF),
+    ("status", "--by", "owner", "--as-of", AS_OF),
+    ("list", "--as-of", AS_OF),
+    ("due", "--within", "8w", "--as-of", AS_OF),
+    ("items",),
+    ("reports",),
+    ("timeline",),
+    ("log",),
+    ("check", "--as-of", AS_OF),
+]
+
+
+def empty_columns(out: str) -> list[tuple[int, int]]:
+    """Column spans (from the ─── rule under a header) that no row below fills."""
+    lines = out.splitlines()
+    empty = []
+    for index, line in enumerate(lines):
+        if not re.fullmatch(r"─+(  ─+)*", line):
+            continue
+        rows = []
+        for below in lines[index + 1 :]:
+            if not below.strip():
+                break
+            rows.append(below)
+        for match in re.finditer(r"─+", line):
+            span = (match.start(), match.end())
+            if rows and not any(row[span[0] : span[1]].strip() for row in rows):
+                empty.append(span)
+    return empty
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: " ".join(v[:3]))
+def test_every_view_fits_the_width_with_no_empty_column(runner, long_store, view, width):
+    out = run(runner, long_store, *view, width=width)
+    too_wide = [line for line in out.splitlines() if len(line) > width]
+    assert not too_wide, f"{len(too_wide)} lines wider than {width}:\n" + "\n".join(too_wide)
+    assert not empty_columns(out), out
+
+
+def handles(runner, db, *args):
+    data = json.loads(run(runner, db, *args, "-f", "json"))
+    return [row["id"] for row in data]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_handle_is_shown(runner, long_store, width):
+    actions = handles(runner, long_store, "list")
+    items = handles(runner, long_store, "items")
+    for args, wanted in (
+        (("list", "--as-of", AS_OF), actions),
+        (("items",), items),
+        (("status", "--as-of", AS_OF), items),
+    ):
+        shown = re.findall(r"^(?:[AI]\d+)\b", run(runner, long_store, *args, width=width), re.M)
+        assert shown == wanted, args
+
+
+def blocks(out: str) -> dict[str, str]:
+    """Each item's lines: from the line starting with its handle to the next handle."""
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in out.splitlines():
+        match = re.match(r"(I\d+)\s", line)
+        if match:
+            current = match.group(1)
+            found[current] = []
+        elif line and not line.startswith(" "):
+            current = None  # a question heading or a summary line
+        if current:
+            found[current].append(line)
+    return {handle: "\n".join(lines) for handle, lines in found.items()}
+
+
+def reads_in_order(words: list[str], text: str) -> bool:
+    stream = iter(text.split())
+    return all(any(word == token for token in stream) for word in words)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("command", ["status", "items"])
+def test_each_item_reads_in_order(runner, long_store, command, width):
+    items = json.loads(run(runner, long_store, "items", "-f", "json"))
+    args = (command, "--as-of", AS_OF) if command == "status" else (command,)
+    shown = blocks(run(runner, long_store, *args, width=width))
+    for item in items:
+        words = item["text"].split()
+        assert reads_in_order(words, shown[item["id"]]), (item["id"], shown[item["id"]])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_red_item_says_why(runner, long_store, width):
+    data = json.loads(run(runner, long_store, "status", "--as-of", AS_OF, "-f", "json"))
+    red = {
+        item["id"]: item["why"]
+        for report in data["reports"]
+        for question in report["questions"]
+        for item in question["items"]
+        if item["rag"] == "red"
+    }
+    assert {"I1", "I3", "I4"} <= set(red)  # overdue, report deadline passed, overdue
+    shown = blocks(run(runner, long_store, "status", "--as-of", AS_OF, width=width))
+    for handle, why in red.items():
+        assert reads_in_order(why.split(), shown[handle]), (handle, why, shown[handle])
