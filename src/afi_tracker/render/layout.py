@@ -37,12 +37,15 @@ class Col:
     max_width: int | None = None  # short columns: shorten beyond this
     min_width: int = 20  # text columns: below this the row is stacked instead
     styles: list[str | None] = field(default_factory=list)
+    _natural: int | None = field(default=None, repr=False, compare=False)
 
     def style(self, row: int) -> str | None:
         return self.styles[row] if row < len(self.styles) else None
 
     def natural(self) -> int:
-        widest = max([len(self.header), *(len(v) for v in self.values)], default=0)
+        if self._natural is None:
+            self._natural = max([len(self.header), *map(len, self.values)], default=0)
+        widest = self._natural
         if not self.wrap and self.max_width is not None:
             return min(widest, max(self.max_width, len(self.header)))
         return widest
@@ -55,6 +58,7 @@ class Col:
 class Plan:
     columns: list[Col]
     widths: list[int]
+    one_line: bool = False  # shorten text columns instead of wrapping them
 
 
 # A text column narrower than this reads badly: drop a lesser column instead.
@@ -107,8 +111,8 @@ def _widths(chosen: list[Col], width: int) -> Plan | None:
 
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width`, broken at spaces; a longer word is split."""
-    if width <= 0:
-        return [text]
+    if width <= 0 or (len(text) <= width and "\n" not in text and "  " not in text):
+        return [text]  # most cells: textwrap costs more than the whole row otherwise
     lines = textwrap.wrap(
         text, width, break_long_words=True, break_on_hyphens=False, replace_whitespace=True
     )
@@ -132,8 +136,14 @@ def _pad(value: str, width: int, justify: str) -> str:
 Line = tuple[str, list[tuple[int, int, str]]]  # text and its styled spans
 
 
-def render(columns: Sequence[Col], width: int, *, header: bool = True) -> list[Line]:
-    """The table as lines of at most `width` characters, each with its styled spans."""
+def render(
+    columns: Sequence[Col], width: int, *, header: bool = True, one_row_per_line: bool = False
+) -> list[Line]:
+    """The table as lines of at most `width` characters, each with its styled spans.
+
+    With `one_row_per_line`, text is shortened rather than wrapped: a listing of
+    thousands of rows is scanned, not read, and wrapping it costs seconds.
+    """
     plan = fit(columns, width)
     if plan is None:
         return stacked(columns, width)
@@ -147,13 +157,19 @@ def render(columns: Sequence[Col], width: int, *, header: bool = True) -> list[L
         text = (" " * GAP).join(names).rstrip()
         out.append((text, [(0, len(text), "bold")]))
         out.append(((" " * GAP).join("─" * w for w in plan.widths), []))
+    if one_row_per_line:
+        plan.one_line = True
     for r in range(rows):
         out.extend(row_lines(plan, r))
     return out
 
 
 def row_lines(plan: Plan, r: int) -> list[Line]:
-    cells = [_cell_lines(c, c.values[r], w) for c, w in zip(plan.columns, plan.widths, strict=True)]
+    pairs = zip(plan.columns, plan.widths, strict=True)
+    if plan.one_line:
+        cells = [[shorten(c.values[r], w)] for c, w in pairs]
+    else:
+        cells = [_cell_lines(c, c.values[r], w) for c, w in pairs]
     height = max(len(lines) for lines in cells)
     last = len(plan.columns) - 1
     out: list[Line] = []

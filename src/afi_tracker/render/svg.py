@@ -11,6 +11,7 @@ from typing import Any
 
 from afi_tracker.render import table
 
+
 def _picture(renderable: Any, title: str) -> str:
     from rich.console import Console
     from rich.text import Text

@@ -107,13 +107,13 @@ def _cols(view: Listing) -> list[layout.Col]:
     return cols
 
 
-def _listing_lines(view: Listing, width: int) -> list[layout.Line]:
+def _listing_lines(view: Listing, width: int, *, large: bool = False) -> list[layout.Line]:
     lines: list[layout.Line] = []
     if view.title:
         lines += [
             (part, [(0, len(part), "bold")]) for part in layout.wrap(one_line(view.title), width)
         ]
-    return lines + layout.render(_cols(view), width)
+    return lines + layout.render(_cols(view), width, one_row_per_line=large)
 
 
 def listing(view: Listing) -> RenderableType | str:
@@ -304,7 +304,12 @@ def check(result: CheckResult) -> str:
             mark = "✗ FAIL" if f.severity == "error" else "! WARN"
             line = f"  {mark} {f.code} {f.name}  {one_line(f.message)}"
             # Continuation lines are indented under the rule, so findings stay apart.
-            lines += textwrap.wrap(line, width, subsequent_indent=" " * 9, break_on_hyphens=False)
+            if len(line) <= width:
+                lines.append(line)
+            else:
+                lines += textwrap.wrap(
+                    line, width, subsequent_indent=" " * 9, break_on_hyphens=False
+                )
     failures, warnings = len(result.failures), len(result.warnings)
     verdict = "check passed" if result.ok else "check failed"
     lines.append(
@@ -317,7 +322,7 @@ def check(result: CheckResult) -> str:
 
 def plain_listing(view: Listing, width: int | None = None) -> str:
     """The same layout as `listing`, as plain lines: quick with thousands of rows."""
-    return layout.to_str(_listing_lines(view, width or terminal_width()))
+    return layout.to_str(_listing_lines(view, width or terminal_width(), large=True))
 
 
 def status_summary(view: StatusView) -> RenderableType | str:
