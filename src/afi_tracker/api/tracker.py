@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from afi_tracker.api import actions, items, undo
 from afi_tracker.domain.dates import parse_date
 from afi_tracker.domain.model import Record
 from afi_tracker.importers.apply import ImportOutcome, import_file
+
+if TYPE_CHECKING:
+    from afi_tracker.api.plan import PlanOutcome
 from afi_tracker.store.store import Store
 
 
@@ -131,6 +135,41 @@ class Tracker:
         return import_file(
             self.store, path, key=key, dry_run=dry_run, by=self.by, command=self.command
         )
+
+    def import_plan(
+        self,
+        path: Path,
+        *,
+        report: str | None = None,
+        mapping: dict[str, str] | None = None,
+        statuses: dict[str, str] | None = None,
+        skip: set[int] | None = None,
+        dry_run: bool = False,
+    ) -> PlanOutcome:
+        """Adopt a force's action plan (.csv or .xlsx): one action per matched row.
+
+        Raises PlanRefused, carrying the outcome, when a row not in `skip` has a
+        problem: then nothing is written. With dry_run nothing ever is.
+        """
+        from afi_tracker.api.plan import PlanRefused, apply_plan
+        from afi_tracker.importers.plan import read_plan
+
+        with self.store.transaction(self.command, self.by, dry_run=dry_run) as tx:
+            plan = read_plan(
+                path,
+                tx,
+                self.today,
+                report=report,
+                mapping=mapping,
+                statuses=statuses,
+                day_first=self.day_first,
+            )
+            outcome = apply_plan(tx, plan, skip or set(), path.name)
+            outcome.dry_run = dry_run
+            if outcome.problems and not dry_run:
+                raise PlanRefused(outcome)
+            outcome.written = tx.changed and not dry_run
+        return outcome
 
     def undo(self) -> undo.Undone:
         with self.store.transaction(self.command, self.by) as tx:

@@ -35,6 +35,13 @@ HINTS: Final[dict[str, str]] = {
     "not-settable": (
         "use one of: {settable}; closure goes through `afi item close` and `afi item sign-off`"
     ),
+    "plan-no-columns": (
+        "name the columns with --map COLUMN=FIELD (fields: {fields}), or add a header row"
+    ),
+    "plan-problems": (
+        "fix the rows in the sheet, teach words with --status-map WORD=STATUS, "
+        "or skip rows with --skip ROW"
+    ),
 }
 
 
