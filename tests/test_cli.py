@@ -196,3 +196,16 @@ def test_store_in_a_missing_folder_is_an_error_and_no_folder_is_made(runner, tmp
         f"Error: no store at {target}: folder {target.parent} does not exist"
     )
     assert not (tmp_path / "no").exists()
+
+
+def test_output_file_is_written_whole_and_a_bad_folder_is_one_line(runner, db, tmp_path):
+    out = tmp_path / "board.md"
+    result = invoke(runner, "--db", str(db), "status", "-f", "markdown", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Wrote {out}\n"
+    assert out.read_text(encoding="utf-8").startswith("# Progress against inspection reports")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".board")] == []
+    missing = tmp_path / "nope" / "board.md"
+    result = invoke(runner, "--db", str(db), "status", "-f", "markdown", "-o", str(missing))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot write {missing}: No such file or directory")

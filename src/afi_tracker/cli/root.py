@@ -289,12 +289,15 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
 
     result = renderer(fmt, view_name)(view)
     if output is None:
+        if isinstance(result, bytes):
+            # A binary document (a spreadsheet, a Word file) is never sent to a terminal.
+            raise UsageError(f"the {fmt} format is a file: add -o FILE")
         if isinstance(result, str):
             sys.stdout.write(result)
         else:
             _out().print(result)
         return
-    if not isinstance(result, str):
+    if not isinstance(result, str | bytes):
         import io
 
         from rich.console import Console
@@ -310,13 +313,38 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
             highlight=False,
         ).print(result)
         result = buffer.getvalue()
-    try:
-        output.write_text(result, encoding="utf-8")
-    except OSError as exc:
-        from afi_tracker.errors import InvalidValue
-
-        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+    _write_output(output, result.encode("utf-8") if isinstance(result, str) else result)
     _say(f"Wrote {output}")
+
+
+def _write_output(output: Path, data: bytes) -> None:
+    """Write a board paper or export whole or not at all: a temp file, then a rename."""
+    import os
+    import tempfile
+
+    from afi_tracker.errors import InvalidValue
+
+    folder = output.parent if str(output.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(temp, 0o644 & ~_umask())
+            os.replace(temp, output)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _emit_action(fmt: RecordFormat, action: dict[str, Any]) -> None:
