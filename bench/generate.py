@@ -57,6 +57,10 @@ def stamp(day: date) -> str:
     return datetime(day.year, day.month, day.day, 9, 30).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def task_uuid(action_no: int) -> str:
+    return f"{action_no:08x}-0000-4000-8000-{action_no:012x}"
+
+
 def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
     rng = random.Random(seed)
     data = empty_data()
@@ -166,6 +170,8 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
             )
         tasks.append(
             {
+                # The action's number in the UUID: bench/run.py finds the same action in both.
+                "uuid": task_uuid(action_no),
                 "description": record["title"],
                 "project": item["report"][:40],
                 "owner": owner.replace(" ", "_"),
