@@ -52,6 +52,7 @@ def add(
     *,
     status: str = "planned",
     note: str | None = None,
+    source: Record | None = None,
 ) -> Record:
     item = tx.item(item_handle)
     if item.get("status") in ITEM_CLOSED:
@@ -90,6 +91,8 @@ def add(
         "notes": [{"text": note, "by": tx.by, "at": tx.at}] if note else [],
         "evidence": [],
     }
+    if source is not None:
+        record["source"] = source  # where it came from: a commitment in the report
     action = tx.insert("actions", record)
     if item.get("status") in ("open", "awaiting-sign-off"):
         tx.update("items", item, status="in-progress")

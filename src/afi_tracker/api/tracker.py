@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from afi_tracker.api import actions, items, undo
+from afi_tracker.api import actions, items, measures, undo
 from afi_tracker.domain.dates import parse_date
 from afi_tracker.domain.model import Record
 from afi_tracker.importers.apply import ImportOutcome, import_file
@@ -170,6 +170,48 @@ class Tracker:
                 raise PlanRefused(outcome)
             outcome.written = tx.changed and not dry_run
         return outcome
+
+    def add_measure(
+        self,
+        item: str,
+        name: str | None,
+        *,
+        target: str,
+        by: str,
+        baseline: str | None = None,
+        baseline_date: str | None = None,
+        unit: str | None = None,
+        lower_is_better: bool = False,
+        finding: str | None = None,
+    ) -> Record:
+        by_date = self._date(by)
+        assert by_date is not None
+        spec = measures.MeasureSpec(
+            item,
+            name,
+            target,
+            by_date,
+            baseline=baseline,
+            baseline_date=self._date(baseline_date),
+            unit=unit,
+            lower_is_better=lower_is_better,
+            finding=finding,
+        )
+        with self.store.transaction(self.command, self.by) as tx:
+            return measures.add(tx, spec)
+
+    def record_reading(
+        self, handle: str, value: str, *, on: str | None = None, source: str | None = None
+    ) -> Record:
+        day = self._date(on) or self.today
+        with self.store.transaction(self.command, self.by) as tx:
+            return measures.record_reading(tx, handle, value, day, source)
+
+    def adopt(
+        self, handle: str, owner: str, *, report: str | None = None, item: str | None = None
+    ) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return measures.adopt(tx, report, item, handle, owner)
 
     def undo(self) -> undo.Undone:
         with self.store.transaction(self.command, self.by) as tx:

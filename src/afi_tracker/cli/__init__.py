@@ -4,7 +4,13 @@
 group registers itself on import, in the order help lists them.
 """
 
-from afi_tracker.cli import actions, data, items, reporting  # noqa: F401  (registers commands)
+from afi_tracker.cli import (  # noqa: F401  (registers commands)
+    actions,
+    data,
+    items,
+    measures,
+    reporting,
+)
 from afi_tracker.cli.root import app, main
 
 __all__ = ["app", "main"]

@@ -101,3 +101,32 @@ def item_statuses(incomplete: str) -> list[Candidate]:
 
 def kinds(incomplete: str) -> list[Candidate]:
     return [(k, "item kind") for k in ITEM_KINDS if k.startswith(incomplete)]
+
+
+def measures(db: Path | str | None, incomplete: str) -> list[Candidate]:
+    return _safe(
+        db,
+        lambda s: (
+            (m["id"], _short(f"{m['item']}: {m['name']}"))
+            for m in s.measures
+            if _starts(m["id"], incomplete)
+        ),
+    )
+
+
+def findings(db: Path | str | None, incomplete: str, *, commitments: bool) -> list[Candidate]:
+    def pick(snap: Snapshot) -> Iterable[Candidate]:
+        from afi_tracker.api.measures import findings_of
+
+        for report in snap.sorted_reports():
+            found = findings_of(snap, report["key"])
+            entries = (
+                [(c.handle, c.what) for c in found.commitments]
+                if commitments
+                else [(f.handle, f"{f.words}: {f.name}") for f in found.figures]
+            )
+            for handle, text in entries:
+                if _starts(handle, incomplete):
+                    yield handle, _short(text)
+
+    return _safe(db, pick)

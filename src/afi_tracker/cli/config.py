@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "rag.amber_days": 14,
     "check.warn_within": "14d",
     "check.stale_after": "30d",
+    "check.reading_after": "13w",
     "check.ignore": [],
     "check.error": [],
     "check.warning": [],
@@ -77,7 +78,7 @@ def _check(key: str, value: Any, where: str) -> Any:
     elif key == "rag.amber_days":
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
             raise bad("a whole number of days from 0 to 365")
-    elif key in ("check.warn_within", "check.stale_after"):
+    elif key in ("check.warn_within", "check.stale_after", "check.reading_after"):
         from afi_tracker.domain.dates import parse_period
 
         try:

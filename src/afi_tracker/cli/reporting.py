@@ -146,6 +146,13 @@ def check(
             help="Actions not updated, and sign-offs waiting, longer than this (default: 30d).",
         ),
     ] = None,
+    reading_after: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PERIOD",
+            help="Measures with no reading for longer than this (default: 13w).",
+        ),
+    ] = None,
     ignore: Annotated[
         list[str] | None,
         typer.Option(metavar="RULE", help="Switch a rule off (code or name); repeatable."),
@@ -162,8 +169,10 @@ def check(
     """Fail a CI pipeline when the improvement plan slips.
 
     Failures: AFI100 store-invalid, AFI101 action-overdue, AFI102 item-without-action,
-    AFI103 action-without-owner, AFI104 recommendation-past-deadline, AFI105 sign-off-stale.
-    Warnings: AFI201 action-due-soon, AFI202 action-stale, AFI203 closed-without-evidence.
+    AFI103 action-without-owner, AFI104 recommendation-past-deadline, AFI105 sign-off-stale,
+    AFI106 measure-missed-target.
+    Warnings: AFI201 action-due-soon, AFI202 action-stale, AFI203 closed-without-evidence,
+    AFI204 measure-without-reading.
     Rules can also be set in afi.toml or [tool.afi] in pyproject.toml; flags win.
 
     Exit codes: 0 no failures (warnings allowed); 1 failures found, or warnings with --strict;
@@ -181,6 +190,7 @@ def check(
         as_of=_as_of(as_of),
         warn_within=parse_period(warn_within or settings["check.warn_within"]),
         stale_after=parse_period(stale_after or settings["check.stale_after"]),
+        reading_after=parse_period(reading_after or settings["check.reading_after"]),
         severity=severities(
             settings["check.ignore"],
             settings["check.error"],

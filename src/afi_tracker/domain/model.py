@@ -72,7 +72,12 @@ RAG_ORDER: Final = tuple(r.value for r in Rag)
 
 # Handle prefixes: what people type. The number is the TinyDB document id,
 # which the store never reuses (its counters only go up).
-HANDLE_PREFIX: Final = {"items": "I", "actions": "A"}
+HANDLE_PREFIX: Final = {"items": "I", "actions": "A", "measures": "M"}
+
+# A measure's unit: a percentage, a count, or a number of days.
+UNITS: Final = ("%", "count", "days")
+# Which way is better for a measure: higher (training completed) or lower (days to answer).
+DIRECTIONS: Final = ("higher", "lower")
 
 
 def new_key() -> str:

@@ -90,12 +90,15 @@ def rag(
     as_of: date,
     amber_days: int = AMBER_DAYS,
     proposed: date | None = None,
+    measure_missed: str | None = None,
 ) -> tuple[Rag, str]:
     """An item's RAG rating and the reason for it, in a few words.
 
     `live`, `open_`, `overdue` and `blocked` count the item's actions;
     `next_due` is the earliest due date of its open actions; `deadline` is the
-    item's own (the report's) and `proposed` the day it was proposed for closure.
+    item's own (the report's) and `proposed` the day it was proposed for closure;
+    `measure_missed` the reason one of its measures missed its target after its
+    date (see measure_missed), which makes an item whose actions are done amber.
     """
     if status == ItemStatus.COMPLETE:
         return Rag.COMPLETE, "signed off"
@@ -118,6 +121,8 @@ def rag(
         return Rag.AMBER, f"action due {short_date(next_due)}"
     if not awaiting and deadline is not None and is_due_within(deadline, as_of, window):
         return Rag.AMBER, f"report deadline {short_date(deadline)}"
+    if live and not open_ and measure_missed:
+        return Rag.AMBER, measure_missed
     if awaiting:
         if proposed is not None:
             days = (as_of - proposed).days
@@ -126,3 +131,56 @@ def rag(
     if live and not open_:
         return Rag.GREEN, "actions done: propose for closure"
     return Rag.GREEN, "on track"
+
+
+# -- measures: outcomes against the report's own baselines --------------------------------
+
+
+def measure_latest(measure: Record, as_of: date) -> tuple[float, str]:
+    """The measure's value as of a date, and the day it was read: its latest reading
+    on or before `as_of`, else its baseline."""
+    value, on = float(measure["baseline"]), str(measure["baseline_date"])
+    for reading in measure.get("readings", []):
+        if reading["on"] <= as_of.isoformat() and reading["on"] >= on:
+            value, on = float(reading["value"]), reading["on"]
+    return value, on
+
+
+def meets_target(measure: Record, value: float) -> bool:
+    """At or beyond the target, in the measure's better direction."""
+    target = float(measure["target"])
+    return value <= target if measure.get("direction") == "lower" else value >= target
+
+
+def measure_text(value: float, unit: str) -> str:
+    """72.0 with "%" -> "72%"; 34 with "days" -> "34 days"; a count is a bare number."""
+    shown = f"{value:g}"
+    if unit == "%":
+        return f"{shown}%"
+    if unit == "days":
+        return f"{shown} day{'s' * (value != 1)}"
+    return shown
+
+
+def measure_missed(measure: Record, as_of: date) -> str | None:
+    """Why a measure missed its target (`measure 72% < target 95%`), once its
+    `by` date has passed; None while there is time, or when it is met."""
+    if not is_overdue(measure.get("by"), as_of):
+        return None
+    value, _ = measure_latest(measure, as_of)
+    if meets_target(measure, value):
+        return None
+    unit = measure.get("unit", "")
+    sign = ">" if measure.get("direction") == "lower" else "<"
+    return (
+        f"measure {measure_text(value, unit)} {sign} target "
+        f"{measure_text(float(measure['target']), unit)}"
+    )
+
+
+def last_read(measure: Record) -> date:
+    """The last day anything was known of a measure: its latest reading, its
+    baseline, or the day it was added, whichever is latest."""
+    days = [measure["baseline_date"], str(measure.get("created", ""))[:10]]
+    days += [r["on"] for r in measure.get("readings", [])]
+    return date.fromisoformat(max(d for d in days if d))

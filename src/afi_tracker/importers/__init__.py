@@ -10,7 +10,7 @@ from typing import Protocol
 
 from afi_tracker.errors import NothingToImport
 from afi_tracker.importers import concern, pillar
-from afi_tracker.importers.base import ParsedItem, ParsedQuestion, ParsedReport
+from afi_tracker.importers.base import ParsedItem, ParsedQuestion, ParsedReport, ParsedSection
 
 
 # Tried in order; the first that finds items wins. A new format is a new module
@@ -23,7 +23,15 @@ class ReportFormat(Protocol):
 
 FORMATS: tuple[ReportFormat, ...] = (pillar, concern)
 
-__all__ = ["FORMATS", "ParsedItem", "ParsedQuestion", "ParsedReport", "parse_text", "read_lines"]
+__all__ = [
+    "FORMATS",
+    "ParsedItem",
+    "ParsedQuestion",
+    "ParsedReport",
+    "ParsedSection",
+    "parse_text",
+    "read_lines",
+]
 
 
 def read_lines(text: str) -> list[str]:
@@ -38,6 +46,10 @@ def parse_text(text: str, source: str = "") -> ParsedReport:
         if fmt.looks_like(lines):
             report = fmt.parse(lines)
             if report.items:
+                if not report.body:
+                    from afi_tracker.importers.metadata import body_text
+
+                    report.body = [ParsedSection(None, body_text(lines, 0, len(lines)))]
                 return report
     where = f" in {source}" if source else ""
     raise NothingToImport(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from afi_tracker.domain.model import Record, new_item, new_report
+from afi_tracker.domain.model import Record, new_item, new_key, new_report
 from afi_tracker.errors import InvalidValue, NothingToImport
 from afi_tracker.importers import ParsedItem, ParsedReport, parse_text
 from afi_tracker.store.store import Store, Transaction
@@ -104,6 +104,7 @@ def apply(
     else:
         report = tx.update("reports", existing_report, **fields)
 
+    _keep_text(tx, key, parsed)
     old_items = sorted(tx.items_of(key), key=lambda i: i.get("position", 0))
     pairs = _match(parsed.items, old_items)
     outcome = ImportOutcome(report, [], created=existing_report is None, dry_run=dry_run)
@@ -141,6 +142,18 @@ def apply(
             tx.delete("items", old)
     outcome.items = stored
     return outcome
+
+
+def _keep_text(tx: Transaction, key: str, parsed: ParsedReport) -> None:
+    """The report's own words, question by question, once per report: `afi findings`
+    reads its figures and commitments from them."""
+    sections = [{"question": s.question, "text": s.text} for s in parsed.body]
+    existing = next((t for t in tx.tables["texts"].values() if t["report"] == key), None)
+    if existing is None:
+        record = {"uid": new_key(), "key": f"{key} text", "report": key, "sections": sections}
+        tx.insert("texts", record)
+    else:
+        tx.update("texts", existing, sections=sections)
 
 
 def _item_fields(item: ParsedItem, position: int) -> dict[str, Any]:

@@ -14,6 +14,15 @@ class ParsedQuestion:
 
 
 @dataclass
+class ParsedSection:
+    """The page's own text under one question (None: before the first question),
+    one paragraph or bullet per line, kept so figures can be read from it later."""
+
+    question: str | None
+    text: str
+
+
+@dataclass
 class ParsedItem:
     kind: str
     text: str
@@ -42,6 +51,7 @@ class ParsedReport:
     judgement: str | None = None
     questions: list[ParsedQuestion] = field(default_factory=list)
     items: list[ParsedItem] = field(default_factory=list)
+    body: list[ParsedSection] = field(default_factory=list)
 
     def default_key(self) -> str:
         from afi_tracker.importers.text import slugify

@@ -30,6 +30,15 @@ def content_lines(lines: list[str]) -> list[int]:
     return [i for i, ln in enumerate(lines) if ln.strip() and not is_noise(ln)]
 
 
+def body_text(lines: list[str], start: int, end: int) -> str:
+    """Lines `start` to `end` as the page says them: one paragraph or bullet a line."""
+    return "\n".join(
+        normalise(lines[i])
+        for i in range(start, min(end, len(lines)))
+        if lines[i].strip() and not is_noise(lines[i])
+    )
+
+
 def page_date(lines: list[str], content: list[int]) -> date | None:
     """The page's own date: "Last updated 27/09/2019", "Published on: 29 March 2022"."""
     for i in content[:60]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from afi_tracker.importers.base import ParsedQuestion, ParsedReport
+from afi_tracker.importers.base import ParsedQuestion, ParsedReport, ParsedSection
 from afi_tracker.importers.blocks import AFI_HEADING, BlockReader
-from afi_tracker.importers.metadata import content_lines, overall_judgement, read
+from afi_tracker.importers.metadata import body_text, content_lines, overall_judgement, read
 from afi_tracker.importers.text import judgement_in_prose, judgement_line, normalise
 
 NAME = "graded-pillar-page"
@@ -34,6 +34,7 @@ def parse(lines: list[str]) -> ParsedReport:
     report.judgement = overall_judgement(lines, content, first)
     reader = BlockReader(lines, anchor)
     reader.scan(0, first, None)  # anything before the first question belongs to the page
+    report.body.append(ParsedSection(None, body_text(lines, 0, first)))
     bounds = [q[0] for q in questions] + [len(lines)]
     for index, (_, body_start, number, text) in enumerate(questions):
         end = bounds[index + 1]
@@ -41,6 +42,7 @@ def parse(lines: list[str]) -> ParsedReport:
             ParsedQuestion(number, text, _question_judgement(lines, body_start, end))
         )
         reader.scan(body_start, end, number)
+        report.body.append(ParsedSection(number, body_text(lines, body_start, end)))
     report.items = reader.items
     return report
 

@@ -53,6 +53,38 @@ def bar(done: int, total: int, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+_TICKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], target: float | None = None) -> str:
+    """`▁▃▅▇`: each value's height between the lowest and highest of the values
+    and the target, so a line that reaches the top has reached the target."""
+    if not values:
+        return ""
+    scale = values + ([target] if target is not None else [])
+    low, high = min(scale), max(scale)
+    if high == low:
+        return _TICKS[-1] * len(values)
+    steps = len(_TICKS) - 1
+    return "".join(_TICKS[round(steps * (v - low) / (high - low))] for v in values)
+
+
+def measure_line(m: Any) -> str:
+    """A measure under its item: `M1 ▁▃▅ 80% (baseline 65%, target 95% by 2026-03-31)
+    workforce trained`, with why it missed when it did."""
+    from afi_tracker.domain.rules import measure_text
+
+    latest = measure_text(m.latest, m.unit)
+    said = (
+        f"{m.id} {sparkline(m.trend, m.target)} {latest} (baseline "
+        f"{measure_text(m.baseline, m.unit)}, target {measure_text(m.target, m.unit)} "
+        f"by {m.by}) {m.name}"
+    )
+    if m.missed:
+        return f"{said}: missed"
+    return f"{said}: met" if m.met else said
+
+
 def percent(done: int, total: int) -> str:
     return f"{round(100 * done / total)}%" if total else "—"
 

@@ -14,6 +14,7 @@ from afi_tracker.render.base import (
     STATUS_COLUMNS,
     Listing,
     display,
+    measure_line,
     question_heading,
     report_facts,
     status_cells,
@@ -37,6 +38,8 @@ td.num { text-align: right; white-space: nowrap; } .bar { font-family: monospace
 .complete { color: #035; } .closed { color: #666; }
 blockquote { margin: .3em 0 .5em; padding-left: .8em; border-left: 3px solid #999; }
 section.item { page-break-inside: avoid; }
+td.measure { border-top: none; color: #333; }
+svg.chart { vertical-align: middle; margin-right: .5em; }
 @media print { body { margin: 0; } }
 """
 
@@ -91,10 +94,41 @@ def status(view: StatusView) -> str:
                 cells = [esc(c) for c in status_cells(i)]
                 cells[1] = f'<span class="rag {esc(i.rag)}">{cells[1]}</span>'
                 rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
+                for m in i.measures:
+                    rows.append(
+                        f'<tr><td></td><td class="measure" colspan="{len(headers) - 1}">'
+                        f"{chart(m)}{esc(measure_line(m))}</td></tr>\n"
+                    )
         body.append(_table(headers, rows))
     if len(view.reports) != 1:
         body.append(f"<p><strong>All reports:</strong> {esc(summary_line(view.totals))}</p>\n")
     return page("Progress against inspection reports", "".join(body))
+
+
+def chart(m: Any, width: int = 120, height: int = 32) -> str:
+    """A small line chart of a measure: its readings, with the target as a dashed line."""
+    values: list[float] = list(m.trend)
+    target = float(m.target)
+    scale = values + [target]
+    low, high = min(scale), max(scale)
+    span = (high - low) or 1.0
+    pad = 3
+
+    def y(value: float) -> float:
+        return float(round(height - pad - (height - 2 * pad) * (value - low) / span, 1))
+
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    points = " ".join(f"{round(pad + n * step, 1)},{y(v)}" for n, v in enumerate(values))
+    colour = "#b00" if m.missed else ("#070" if m.met else "#a60")
+    last_x = round(pad + (len(values) - 1) * step, 1)
+    return (
+        f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{esc(m.id)} trend">'
+        f'<line x1="0" x2="{width}" y1="{y(target)}" y2="{y(target)}" stroke="#999" '
+        f'stroke-dasharray="3,2"/>'
+        f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>'
+        f'<circle cx="{last_x}" cy="{y(values[-1])}" r="2.5" fill="{colour}"/></svg>'
+    )
 
 
 def pack(view: PackView) -> str:

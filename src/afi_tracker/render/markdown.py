@@ -16,6 +16,7 @@ from afi_tracker.render.base import (
     STATUS_COLUMNS,
     Listing,
     display,
+    measure_line,
     question_heading,
     report_facts,
     status_cells,
@@ -62,6 +63,9 @@ def status(view: StatusView) -> str:
                 parts.append(f"### {esc(question_heading(q))}\n")
             if q.items:
                 parts.append(_table(list(STATUS_COLUMNS), [status_cells(i) for i in q.items]))
+                measured = [m for i in q.items for m in i.measures]
+                if measured:
+                    parts.append("\n".join(f"- {esc(measure_line(m))}" for m in measured) + "\n")
     if len(view.reports) != 1:
         parts.append(f"**All reports:** {esc(summary_line(view.totals))}\n")
     return "\n".join(parts)

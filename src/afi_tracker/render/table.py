@@ -25,6 +25,7 @@ from afi_tracker.render.base import (
     Listing,
     bar,
     display,
+    measure_line,
     question_heading,
     report_facts,
     status_cells,
@@ -220,11 +221,16 @@ def status_lines(view: StatusView, width: int) -> list[layout.Line]:
         for question in report.questions:
             if question.number is not None:
                 lines += _bold(one_line(question_heading(question)), width)
-            for _ in question.items:
+            for item in question.items:
                 if plan is not None:
                     lines += layout.row_lines(plan, row)
                 else:
                     lines += layout.stacked([_one(c, row) for c in cols], width)
+                for m in item.measures:
+                    lines += [
+                        (f"    {part}", [])
+                        for part in layout.wrap(one_line(measure_line(m)), max(width - 4, 20))
+                    ]
                 row += 1
         lines.append(("", []))
     if len(view.reports) != 1:

@@ -18,6 +18,8 @@ from afi_tracker.domain.rules import (
     is_open,
     is_overdue,
     is_stale,
+    last_read,
+    measure_missed,
     needs_action,
 )
 from afi_tracker.errors import InvalidValue, StoreCorrupt, StoreError
@@ -50,6 +52,12 @@ RULES = (
         "error",
         "an item has awaited sign-off for longer than the stale period",
     ),
+    Rule(
+        "AFI106",
+        "measure-missed-target",
+        "error",
+        "a measure's target date has passed and its latest reading misses the target",
+    ),
     Rule("AFI201", "action-due-soon", "warning", "an open action is due within the warn window"),
     Rule(
         "AFI202",
@@ -62,6 +70,12 @@ RULES = (
         "closed-without-evidence",
         "warning",
         "an item was proposed for closure or completed with no evidence",
+    ),
+    Rule(
+        "AFI204",
+        "measure-without-reading",
+        "warning",
+        "a measure has had no reading for longer than the reading period",
     ),
 )
 _BY_CODE = {r.code: r for r in RULES}
@@ -85,6 +99,7 @@ class Options:
     as_of: date
     warn_within: timedelta = timedelta(days=14)
     stale_after: timedelta = timedelta(days=30)
+    reading_after: timedelta = timedelta(days=90)
     severity: dict[str, str | None] = field(default_factory=dict)  # code -> error/warning/None
     report: str | None = None
     strict: bool = False
@@ -193,6 +208,10 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         if grade is not None:
             findings.append(Finding(code, _BY_CODE[code].name, grade, report, item, rid, message))
 
+    by_measured: dict[str, list[Record]] = {}
+    for measure in snap.measures:
+        by_measured.setdefault(measure["item"], []).append(measure)
+
     for item in snap.ordered_items(options.report):
         key, handle = item["report"], item["id"]
         checked.setdefault(key, []).append(handle)
@@ -224,6 +243,29 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     handle,
                     f"{handle} has awaited sign-off since {since.isoformat()}",
                 )
+        if status not in ("superseded", "no-further-action"):
+            for measure in sorted(by_measured.get(handle, []), key=lambda m: m["id"]):
+                mid = measure["id"]
+                missed = measure_missed(measure, as_of)
+                if missed:
+                    add(
+                        "AFI106",
+                        key,
+                        handle,
+                        mid,
+                        f"{mid} ({handle}) missed its target by {measure['by']}: {missed}: "
+                        f"{_short(measure['name'])}",
+                    )
+                since = last_read(measure)
+                if status != "complete" and is_stale(since, as_of, options.reading_after):
+                    add(
+                        "AFI204",
+                        key,
+                        handle,
+                        mid,
+                        f"{mid} ({handle}) has had no reading since {since.isoformat()}: "
+                        f"{_short(measure['name'])}",
+                    )
         if status in ("awaiting-sign-off", "complete") and not _has_evidence(item, actions):
             add("AFI203", key, handle, handle, f"{handle} is {status} with no evidence")
         for action in sorted(actions, key=lambda a: a["id"]):

@@ -18,11 +18,63 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from afi_tracker.domain.model import RAG_ORDER, ActionStatus, Record
-from afi_tracker.domain.rules import AMBER_DAYS, is_live, is_open, is_overdue, rag
+from afi_tracker.domain.rules import (
+    AMBER_DAYS,
+    handle_number,
+    is_live,
+    is_open,
+    is_overdue,
+    measure_latest,
+    measure_missed,
+    meets_target,
+    rag,
+)
 from afi_tracker.store.store import Snapshot
 
 # A PCC must publish a response within 56 days of a police report (Police Act 1996 s55(5A)).
 S55_DAYS = 56
+
+
+@dataclass
+class MeasureProgress:
+    """A measure as of the view's date: where it started, where it is, where it must get."""
+
+    id: str
+    name: str
+    unit: str
+    direction: str
+    baseline: float
+    baseline_date: str
+    target: float
+    by: str
+    latest: float
+    latest_on: str
+    trend: list[float]  # the baseline, then each reading up to the view's date
+    met: bool
+    missed: str | None  # the reason, once its date has passed without meeting the target
+
+
+def measure_progress(measure: Record, as_of: date) -> MeasureProgress:
+    latest, latest_on = measure_latest(measure, as_of)
+    day = as_of.isoformat()
+    readings = sorted(
+        (r for r in measure.get("readings", []) if r["on"] <= day), key=lambda r: r["on"]
+    )
+    return MeasureProgress(
+        id=measure["id"],
+        name=measure["name"],
+        unit=measure["unit"],
+        direction=measure.get("direction", "higher"),
+        baseline=float(measure["baseline"]),
+        baseline_date=measure["baseline_date"],
+        target=float(measure["target"]),
+        by=measure["by"],
+        latest=latest,
+        latest_on=latest_on,
+        trend=[float(measure["baseline"])] + [float(r["value"]) for r in readings],
+        met=meets_target(measure, latest),
+        missed=measure_missed(measure, as_of),
+    )
 
 
 @dataclass
@@ -42,6 +94,7 @@ class ItemProgress:
     owners: list[str]
     rag: str
     why: str
+    measures: list[MeasureProgress] = field(default_factory=list)
 
 
 @dataclass
@@ -118,7 +171,11 @@ class StatusView:
 
 
 def item_progress(
-    item: Record, actions: list[Record], as_of: date, amber_days: int = AMBER_DAYS
+    item: Record,
+    actions: list[Record],
+    as_of: date,
+    amber_days: int = AMBER_DAYS,
+    measures: list[Record] | None = None,
 ) -> ItemProgress:
     # One pass over the item's actions: this runs for every item of every
     # report, 100k actions in a large store.
@@ -141,6 +198,8 @@ def item_progress(
             blocked += a["status"] == ActionStatus.BLOCKED
     next_due = min(dues) if dues else None
     status = item.get("status", "open")
+    gauges = [measure_progress(m, as_of) for m in sorted(measures or [], key=_by_handle)]
+    missed = next((g.missed for g in gauges if g.missed), None)
     proposed = item.get("proposed_at")
     rating, why = rag(
         status,
@@ -153,6 +212,7 @@ def item_progress(
         as_of,
         amber_days,
         proposed=date.fromisoformat(proposed[:10]) if proposed else None,
+        measure_missed=missed,
     )
     return ItemProgress(
         id=item["id"],
@@ -170,7 +230,12 @@ def item_progress(
         owners=sorted(owners, key=str.casefold),
         rag=rating,
         why=why,
+        measures=gauges,
     )
+
+
+def _by_handle(record: Record) -> int:
+    return handle_number(record.get("id", ""))
 
 
 def response_due(report: Record) -> str | None:
@@ -185,12 +250,15 @@ def compute(
     snap: Snapshot, as_of: date, report_key: str | None = None, amber_days: int = AMBER_DAYS
 ) -> StatusView:
     by_item = snap.actions_by_item()
+    measures: dict[str, list[Record]] = {}
+    for measure in snap.measures:
+        measures.setdefault(measure["item"], []).append(measure)
     overall = Totals()
     reports = []
     for report in snap.sorted_reports(report_key):
         totals = Totals()
         progress = [
-            item_progress(i, by_item.get(i["id"], []), as_of, amber_days)
+            item_progress(i, by_item.get(i["id"], []), as_of, amber_days, measures.get(i["id"]))
             for i in snap.ordered_items(report["key"])
         ]
         for p in progress:

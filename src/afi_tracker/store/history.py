@@ -68,7 +68,12 @@ def describe(entry: Record) -> list[str]:
         if field in _QUIET:
             continue
         added = change["added"] if "added" in change else _added(old, new)
-        if added is not None and field in ("notes", "evidence"):
+        if added is not None and field == "readings":
+            for extra in added:
+                value = extra.get("value")
+                shown = f"{value:g}" if isinstance(value, int | float) else value
+                lines.append(f"{record} reading + {shown} on {extra.get('on')}")
+        elif added is not None and field in ("notes", "evidence"):
             for extra in added:
                 text = extra.get("text") or extra.get("ref") if isinstance(extra, dict) else extra
                 lines.append(f"{record} {field} + {text}")

@@ -77,7 +77,7 @@ def parse_store_bytes(raw: bytes, path: Path | str) -> Any:
 _RESTORE_HINT = "fix it by hand or restore it from version control; afi will not overwrite it"
 
 
-TABLE_ORDER = ("reports", "items", "actions", "history")
+TABLE_ORDER = ("reports", "items", "actions", "measures", "texts", "history")
 
 
 def _encode(doc: Any) -> bytes:

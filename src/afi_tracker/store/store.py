@@ -103,6 +103,10 @@ class Snapshot:
         return list(self.tables["actions"].values())
 
     @property
+    def measures(self) -> list[Record]:
+        return list(self.tables["measures"].values())
+
+    @property
     def history(self) -> list[Record]:
         return list(self.tables["history"].values())
 
@@ -127,6 +131,17 @@ class Snapshot:
 
     def action(self, handle: str) -> Record:
         return self._by_handle("actions", handle, "action")[1]
+
+    def measure(self, handle: str) -> Record:
+        return self._by_handle("measures", handle, "measure")[1]
+
+    def text_of(self, report_key: str) -> list[Record]:
+        """The report's own words, question by question ([] if imported before they were kept)."""
+        for text in self.tables["texts"].values():
+            if text["report"] == report_key:
+                sections: list[Record] = text["sections"]
+                return sections
+        return []
 
     def sorted_reports(self, key: str | None = None) -> list[Record]:
         """Every report by key, or the one named (NotFound when it is not there)."""

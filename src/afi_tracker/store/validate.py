@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from afi_tracker.domain.model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES, SCHEMA_VERSION
+from afi_tracker.domain.model import (
+    ACTION_STATUSES,
+    DIRECTIONS,
+    ITEM_KINDS,
+    ITEM_STATUSES,
+    SCHEMA_VERSION,
+    UNITS,
+)
 
-TABLES = ("meta", "reports", "items", "actions", "history")
+TABLES = ("meta", "reports", "items", "actions", "measures", "texts", "history")
 
 # field -> allowed types, per table; only fields afi relies on are checked.
 _STR = (str,)
@@ -40,12 +47,27 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "due": _OPT_STR,
         "status": _STR,
     },
+    "measures": {
+        "uid": _STR,
+        "item": _STR,
+        "name": _STR,
+        "unit": _STR,
+        "baseline": (int, float),
+        "baseline_date": _STR,
+        "target": (int, float),
+        "by": _STR,
+        "direction": _STR,
+        "readings": (list,),
+    },
+    "texts": {"uid": _STR, "report": _STR, "sections": (list,)},
     "history": {"txn": (int,), "at": _STR, "op": _STR, "table": _STR},
 }
 _ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("items", "kind"): ITEM_KINDS,
     ("items", "status"): ITEM_STATUSES,
     ("actions", "status"): ACTION_STATUSES,
+    ("measures", "direction"): DIRECTIONS,
+    ("measures", "unit"): UNITS,
 }
 
 
