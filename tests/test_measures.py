@@ -118,10 +118,11 @@ def test_rag_rule_and_its_boundaries():
     assert measure_missed(measure, date(2026, 3, 31)) is None  # its day is not over
     assert measure_missed(measure, date(2026, 4, 1)) == "measure 72% < target 95%"
     assert measure_latest(measure, date(2026, 1, 9)) == (65.0, "2019-09-27")
+    readings: list[dict[str, object]] = [{"value": 30.0, "on": "2026-01-10"}]
     lower = dict(measure, direction="lower", target=20.0, baseline=40.0, unit="days")
-    lower["readings"] = [{"value": 30.0, "on": "2026-01-10"}]
+    lower["readings"] = readings
     assert measure_missed(lower, date(2026, 4, 1)) == "measure 30 days > target 20 days"
-    lower["readings"].append({"value": 20.0, "on": "2026-02-01"})
+    readings.append({"value": 20.0, "on": "2026-02-01"})
     assert measure_missed(lower, date(2026, 4, 1)) is None
     why = "measure 72% < target 95%"
     done_args = ("in-progress", 1, 0, 0, 0, None, None, date(2026, 4, 1))
@@ -197,7 +198,7 @@ def test_check_cli_names_the_new_rules(runner, db: Path):
             "(date the reading on or after the baseline date)",
         ),
         (
-            ["measure", "add", "I1", "--from-finding", "F1", "--target", "50%", "--by", "2026-03-31"],
+            ["measure", "add", "I1", "--from-finding", "F1", "--target", "50%", "--by", "eoy"],
             "Error: target 50% is below the baseline 65%, but higher is better "
             "(check the target, and --lower-is-better (given or not))",
         ),
