@@ -67,12 +67,20 @@ WRITER = textwrap.dedent(
 READER = textwrap.dedent(
     """
     import json, os, sys, time
+    from pathlib import Path
+    from afi_tracker.store.storage import AtomicJSONStorage
     from afi_tracker.store.store import Store
     db, stop = sys.argv[1], sys.argv[2]
     reads = torn = 0
     while not os.path.exists(stop):
         try:
-            Store.at(db).load()
+            # Every table parsed, every CRC checked: a torn file cannot pass.
+            snap = Store.at(db).load()
+            for name in ("reports", "items", "actions", "history"):
+                getattr(snap, name)
+            sections = AtomicJSONStorage(Path(db)).sections()
+            if sections is None or not sections.intact():
+                raise AssertionError("not a whole file as afi wrote it")
             reads += 1
         except Exception as exc:
             torn += 1

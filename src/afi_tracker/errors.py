@@ -47,6 +47,10 @@ class StoreWriteFailed(StoreError):
     """Writing the store failed (disk full, permissions); the old file is intact."""
 
 
+class StoreReadOnly(StoreError):
+    """The current user could not write the store in place; afi will not replace it."""
+
+
 class NotFound(AfiError):
     """A handle or key names nothing in the store."""
 

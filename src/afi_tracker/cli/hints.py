@@ -24,6 +24,7 @@ HINTS: Final[dict[str, str]] = {
     "target-wrong-side": "check the target, and --lower-is-better (given or not)",
     "no-store": "run `afi import REPORT.txt` to create one, or pass --db PATH",
     "store-invalid": "run `afi doctor` to list every problem; afi will not overwrite it",
+    "store-read-only": "ask its owner to give you write access, or work on a copy",
     "store-folder-missing": "check --db, AFI_DB or the db setting in afi.toml",
     "nothing-to-undo": "`afi log` shows what has changed",
     "item-closed": "reopen it first: afi item set {item} --status in-progress --reason ...",

@@ -17,7 +17,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from afi_tracker.errors import StoreCorrupt, StoreWriteFailed
+from afi_tracker.errors import StoreCorrupt, StoreReadOnly, StoreWriteFailed
 
 TEMP_SUFFIX = ".afi-tmp"
 
@@ -226,11 +226,57 @@ class Sections:
         return table
 
 
-def atomic_write(path: Path, payload: bytes | list[Any]) -> None:
-    """Replace `path` with `payload` so that no reader or crash sees a partial file."""
-    folder = path.parent
+def crash_point(name: str) -> None:
+    """A test hook: with AFI_TEST_PAUSE_AT=name, stop here so a test can kill -9 the process.
+
+    The process first creates the file AFI_TEST_PAUSE_FILE (the test then knows
+    the point was reached), then waits to be killed. Unset, it costs one lookup.
+    """
+    if os.environ.get("AFI_TEST_PAUSE_AT") != name:
+        return
+    import time
+
+    Path(os.environ["AFI_TEST_PAUSE_FILE"]).touch()
+    while True:
+        time.sleep(1)
+
+
+def check_writable(path: Path, label: str | Path | None = None) -> None:
+    """Refuse to replace a file its user could not write in place.
+
+    `os.replace` needs only the folder to be writable, so without this a
+    `chmod 444` store, or one owned by someone else, would be rewritten. Root
+    may write anything, so for root a file with no write bit at all is refused.
+    """
     try:
-        mode = path.stat().st_mode & 0o777
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError:
+        return
+    writable = os.access(path, os.W_OK)
+    if writable and os.geteuid() == 0 and not st.st_mode & 0o222:
+        writable = False
+    if not writable:
+        raise StoreReadOnly(
+            f"store {label or path} is read-only for this user (mode "
+            f"{st.st_mode & 0o777:o}, owner uid {st.st_uid}); nothing was written",
+            code="store-read-only",
+        )
+
+
+def atomic_write(path: Path, payload: bytes | list[Any]) -> None:
+    """Replace `path` with `payload` so that no reader or crash sees a partial file.
+
+    The new file keeps the old one's mode, group (and, for root, owner): in a
+    shared folder the next user can still write it.
+    """
+    folder = path.parent
+    owner: tuple[int, int] | None = None
+    try:
+        st = path.stat()
+        mode = st.st_mode & 0o7777
+        owner = (st.st_uid if os.geteuid() == 0 else -1, st.st_gid)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
@@ -239,13 +285,28 @@ def atomic_write(path: Path, payload: bytes | list[Any]) -> None:
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         with os.fdopen(fd, "wb") as handle:
-            for chunk in [payload] if isinstance(payload, bytes) else payload:
+            if isinstance(payload, bytes):
+                view = memoryview(payload)
+                chunks: list[Any] = [view[: len(view) // 2], view[len(view) // 2 :]]
+            else:
+                chunks = payload
+            for n, chunk in enumerate(chunks):
                 handle.write(chunk)
+                if n == 0:
+                    handle.flush()
+                    crash_point("temp-partial")
             handle.flush()
             os.fsync(handle.fileno())
+        if owner is not None:
+            try:
+                os.chown(tmp_name, *owner)
+            except OSError:
+                pass  # not allowed to give it that group: keep ours
         os.chmod(tmp_name, mode)
+        crash_point("before-replace")
         os.replace(tmp_name, path)
         tmp_name = None
+        crash_point("after-replace")
         _fsync_folder(folder)
     except OSError as exc:
         raise StoreWriteFailed(
@@ -285,21 +346,23 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
 
-    def _bytes(self) -> Any:
-        import mmap
-
+    def _bytes(self) -> bytes | None:
+        # Read into memory, never mapped: another program (an editor saving in
+        # place) may truncate the file, and touching a mapped page past the new
+        # end kills the process with SIGBUS. A shrinking file reads short, and
+        # a short read fails the CRC or the parse: an error line, not a signal.
         try:
             with self.path.open("rb") as handle:
-                if os.fstat(handle.fileno()).st_size == 0:
-                    return b""
-                # Mapped, not read: pages of tables a command skips are never touched.
-                return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                return handle.read()
         except FileNotFoundError:
             return None
         except IsADirectoryError:
             raise StoreCorrupt(f"store {self.path} is a folder, not a file") from None
         except OSError as exc:
             raise StoreCorrupt(f"cannot read store {self.path}: {exc.strerror or exc}") from None
+
+    def check_writable(self, label: str | None = None) -> None:
+        check_writable(self.path, label)
 
     def sections(self) -> Sections | None:
         buf = self._bytes()

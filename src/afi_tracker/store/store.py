@@ -320,10 +320,17 @@ class Store:
 
     @classmethod
     def at(cls, path: str | os.PathLike[str], *, timeout: float | None = None) -> Store:
-        path = Path(path)
+        """The store at `path`; a symlink is resolved here, once for the command.
+
+        Reads, the lock and the replacement all use the link's target, so the
+        link stays a link and users on either path lock against each other.
+        Messages name the path as given.
+        """
+        given = Path(path)
+        real = Path(os.path.realpath(given))
         if timeout is None:
             timeout = lock_timeout()
-        return cls(AtomicJSONStorage(path), lock=_FileLock(path, timeout), label=str(path))
+        return cls(AtomicJSONStorage(real), lock=_FileLock(real, timeout), label=str(given))
 
     @classmethod
     def in_memory(cls, data: dict[str, dict[str, Any]] | None = None) -> Store:
@@ -403,6 +410,13 @@ class Store:
 
         If the caller raises, nothing is written; with dry_run, nothing ever is.
         """
+        if not dry_run:
+            path = getattr(self.storage, "path", None)
+            if not create and isinstance(path, Path) and not path.exists():
+                # Before the lock: a mistyped path must leave no lock file behind.
+                raise StoreMissing(f"no store at {self.label}", code="no-store")
+            if hasattr(self.storage, "check_writable"):
+                self.storage.check_writable(self.label)
         with nullcontext() if dry_run else self._lock or nullcontext():
             data = self._read(whole=True)
             if data is None:
@@ -437,12 +451,39 @@ class Store:
 
 
 class _FileLock:
-    """filelock's FileLock, with its errors turned into afi's."""
+    """filelock's FileLock, with its errors turned into afi's.
+
+    The lock file is created with the store's mode and group, so anyone who may
+    write the store may take its lock; a lock file this command created is
+    removed again if the command leaves no store beside it.
+    """
 
     def __init__(self, path: Path, timeout: float) -> None:
+        self.store = path
         self.path = Path(f"{path}.lock")
         self.timeout = timeout
         self._lock: Any = None
+        self._created = False
+
+    def _create(self) -> None:
+        try:
+            st = self.store.stat()
+            mode, gid = st.st_mode & 0o666, st.st_gid
+        except OSError:
+            return  # a new store: filelock creates the lock under the umask
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, mode)
+        except OSError:
+            return  # it exists (or cannot be made: filelock reports that)
+        self._created = True
+        try:
+            try:
+                os.fchown(fd, -1, gid)
+            except OSError:
+                pass
+            os.fchmod(fd, mode)  # the umask must not narrow it
+        finally:
+            os.close(fd)
 
     def __enter__(self) -> None:
         from filelock import FileLock, Timeout
@@ -454,6 +495,8 @@ class _FileLock:
                 "does not exist",
                 code="store-folder-missing",
             )
+        self._created = not self.path.exists()
+        self._create()
         self._lock = FileLock(str(self.path), timeout=self.timeout)
         try:
             # filelock polls; its default 50 ms between tries left the store idle
@@ -471,5 +514,12 @@ class _FileLock:
             ) from None
 
     def __exit__(self, *exc: object) -> None:
-        if self._lock is not None:
-            self._lock.release()
+        if self._lock is None:
+            return
+        if self._created and not self.store.exists():
+            # No store came of it (a failed first import): leave nothing behind.
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+        self._lock.release()
