@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import ROOT, invoke
 
 WIDTHS = [60, 80, 100, 120, 200]
 AS_OF = "02/04/2025"
@@ -152,3 +152,57 @@ def test_each_red_item_says_why(runner, long_store, width):
     shown = blocks(run(runner, long_store, "status", "--as-of", AS_OF, width=width))
     for handle, why in red.items():
         assert reads_in_order(why.split(), shown[handle]), (handle, why, shown[handle])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_columns_left_out_are_shown_under_the_text(runner, long_store, width):
+    """A narrow table leaves columns out but not their values: next due and owners
+    of each item in status, and each action's due date and owner in list."""
+    data = json.loads(run(runner, long_store, "status", "--as-of", AS_OF, "-f", "json"))
+    shown = blocks(run(runner, long_store, "status", "--as-of", AS_OF, width=width))
+    for question in data["reports"][0]["questions"]:
+        for item in question["items"]:
+            block = shown[item["id"]]
+            for owner in item["owners"]:
+                assert reads_in_order(owner.split(), block.replace(",", " ")), block
+            if item["next_due"]:
+                assert item["next_due"] in block, (item["id"], block)
+            if item["actions_total"]:
+                assert f"{item['actions_done']}/{item['actions_total']}" in block
+    out = run(runner, long_store, "list", "--as-of", AS_OF, width=width)
+    rows = re.split(r"^(?=A\d+\s)", out, flags=re.M)[1:]
+    actions = json.loads(run(runner, long_store, "list", "-f", "json"))
+    for action, row in zip(actions, rows, strict=True):
+        assert row.startswith(action["id"]) and action["due"] in row, row
+        assert reads_in_order(action["owner"].split(), row), row
+
+
+@pytest.fixture
+def many_reports(runner, db):
+    """Nine copies of the sample report under long keys: 72 items, more than a table shows."""
+    sample = str(ROOT / "samples" / "west-mercia-peel-2018-legitimacy.txt")
+    for n in range(1, 9):
+        key = f"west-mercia-peel-2018-legitimacy-copy-{n}"
+        result = invoke(runner, "--db", str(db), "import", sample, "--key", key)
+        assert result.exit_code == 0, result.output
+    invoke(runner, "--db", str(db), "add", "I9", "Train", "--owner", "o", "--due", "01/03/2025")
+    return db
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_summary_of_many_reports_reads_at_any_width(runner, many_reports, width):
+    out = run(runner, many_reports, "status", "--as-of", AS_OF, width=width)
+    assert not [line for line in out.splitlines() if len(line) > width], out
+    assert not empty_columns(out), out
+    data = json.loads(run(runner, many_reports, "status", "--as-of", AS_OF, "-f", "json"))
+    lines = out.splitlines()
+    for report in data["reports"]:
+        # The key whole at the start of its row, then the report's headline figures.
+        [at] = [n for n, line in enumerate(lines) if line.split()[:1] == [report["key"]]]
+        row = " ".join(lines[at : at + 4])
+        rag = " ".join(f"{k[0].upper()}{report['rag'][k]}" for k in ("red", "amber", "green"))
+        for figure in (f"{report['items_complete']}/{report['items_total']}", rag):
+            assert figure in row, (figure, row)
+        if width >= 80:  # a table: actions done/total is a column or under the key
+            assert f"{report['actions_done']}/{report['actions_total']}" in row, row
+    assert "All reports: 0/72 items complete" in " ".join(out.split())

@@ -101,10 +101,13 @@ def summary_line(totals: Any) -> str:
     items complete (the headline), actions done and overdue, and R/A/G counts."""
     rag = ", ".join(f"{totals.rag[k]} {k}" for k in ("red", "amber", "green") if totals.rag[k])
     overdue = f", {totals.actions_overdue} overdue" if totals.actions_overdue else ""
-    return (
-        f"{totals.items_complete}/{totals.items_total} items complete · "
+    actions = (
         f"actions {totals.actions_done}/{totals.actions_total} done{overdue}"
-        + (f" · {rag}" if rag else "")
+        if totals.actions_total
+        else "no actions"  # never "0/0"
+    )
+    return f"{totals.items_complete}/{totals.items_total} items complete · {actions}" + (
+        f" · {rag}" if rag else ""
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from afi_tracker.domain.safetext import for_terminal
 from afi_tracker.render.base import Listing
 from afi_tracker.reports.pack import PackView
-from afi_tracker.reports.progress import StatusView
+from afi_tracker.reports.progress import StatusView, Totals
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -51,7 +51,9 @@ def _write(keys: list[str], rows: list[dict[str, Any]]) -> str:
 
 
 def status(view: StatusView) -> str:
-    """One row per item, with its report and question."""
+    """One row per item, with its report and question; then each question's and
+    each report's figures in rows of their own (`level`), so a spreadsheet has
+    the headline figures too. Filter on `level` = item for the items alone."""
     keys = [
         "report",
         "question",
@@ -68,14 +70,61 @@ def status(view: StatusView) -> str:
         "next_due",
         "owners",
         "deadline",
+        # Added for the headline figures: columns are only ever added at the end.
+        "level",
+        "items_complete",
+        "items_total",
+        "red",
+        "amber",
+        "green",
+        "response_due",
+        "response_passed",
     ]
+
+    def figures(totals: Totals) -> dict[str, Any]:
+        return {
+            "items_complete": totals.items_complete,
+            "items_total": totals.items_total,
+            "actions_done": totals.actions_done,
+            "actions_total": totals.actions_total,
+            "actions_overdue": totals.actions_overdue,
+            "red": totals.rag["red"],
+            "amber": totals.rag["amber"],
+            "green": totals.rag["green"],
+        }
+
     rows = []
     for report in view.reports:
         for q in report.questions:
             for item in q.items:
                 row = {k: getattr(item, k, None) for k in keys}
-                row.update(report=report.key, question=q.number, judgement=q.judgement)
+                row.update(
+                    report=report.key, question=q.number, judgement=q.judgement, level="item"
+                )
                 rows.append(row)
+        for q in report.questions:
+            if q.number is not None:
+                rows.append(
+                    dict(
+                        figures(q.totals),
+                        report=report.key,
+                        question=q.number,
+                        judgement=q.judgement,
+                        text=q.text,
+                        level="question",
+                    )
+                )
+        rows.append(
+            dict(
+                figures(report.totals),
+                report=report.key,
+                judgement=report.judgement,
+                text=report.title,
+                level="report",
+                response_due=report.response_due,
+                response_passed=report.response_passed,
+            )
+        )
     return _write(keys, rows)
 
 

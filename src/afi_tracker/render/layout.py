@@ -8,8 +8,11 @@ nothing when the terminal is narrow. The rules, in order:
    an ellipsis); text columns wrap and get what is left, at least `min_width`.
 2. When the columns do not fit, the least important droppable column goes,
    then the next, until they fit.
-3. When even the priority-0 columns do not fit, each row is stacked: its
-   short priority-0 values on one line, then its text wrapped below.
+3. A column left out is not lost: its values are added, `Header: value`, in
+   a dim line under the row's main text (its first priority-0 text column).
+4. When even the priority-0 columns do not fit, each row is stacked: its
+   short priority-0 values on one line, then its text wrapped below, then the
+   other values, `Header: value`.
 
 Words wrap at spaces and are split only when one word is wider than its space.
 Cells are plain, already-safe text (see safetext); styles only colour them.
@@ -59,6 +62,19 @@ class Plan:
     columns: list[Col]
     widths: list[int]
     one_line: bool = False  # shorten text columns instead of wrapping them
+    dropped: list[Col] = field(default_factory=list)  # in the order they were shown
+
+    def main(self) -> int | None:
+        """The index of the column that carries the left-out columns' values."""
+        texts = [i for i, c in enumerate(self.columns) if c.wrap]
+        first = [i for i in texts if self.columns[i].priority == 0]
+        return (first or texts or [0])[0] if self.columns else None
+
+    def folded(self, row: int) -> str:
+        """`Header: value · ...` of the columns left out, for one row."""
+        return " · ".join(
+            f"{c.header}: {c.values[row]}" for c in self.dropped if c.values[row] not in ("", "—")
+        )
 
 
 # A text column narrower than this reads badly: drop a lesser column instead.
@@ -71,13 +87,16 @@ def fit(columns: Sequence[Col], width: int) -> Plan | None:
     while True:
         plan = _widths(chosen, width)
         if plan is not None and _comfortable(plan):
-            return plan
+            break
         droppable = [c for c in chosen if c.priority > 0]
         if not droppable:
-            return plan
+            break
         # The least important goes first; among equals, the rightmost.
         worst = max(droppable, key=lambda c: (c.priority, chosen.index(c)))
         chosen.remove(worst)
+    if plan is not None:
+        plan.dropped = [c for c in columns if c not in chosen]
+    return plan
 
 
 def _comfortable(plan: Plan) -> bool:
@@ -148,20 +167,22 @@ def render(
     if plan is None:
         return stacked(columns, width)
     rows = len(columns[0].values) if columns else 0
-    out: list[Line] = []
-    if header:
-        names = [
-            _pad(shorten(c.header, w), w, c.justify)
-            for c, w in zip(plan.columns, plan.widths, strict=True)
-        ]
-        text = (" " * GAP).join(names).rstrip()
-        out.append((text, [(0, len(text), "bold")]))
-        out.append(((" " * GAP).join("─" * w for w in plan.widths), []))
+    out: list[Line] = header_lines(plan) if header else []
     if one_row_per_line:
         plan.one_line = True
     for r in range(rows):
         out.extend(row_lines(plan, r))
     return out
+
+
+def header_lines(plan: Plan) -> list[Line]:
+    """The column names and the rule under them."""
+    names = [
+        _pad(shorten(c.header, w), w, c.justify)
+        for c, w in zip(plan.columns, plan.widths, strict=True)
+    ]
+    text = (" " * GAP).join(names).rstrip()
+    return [(text, [(0, len(text), "bold")]), ((" " * GAP).join("─" * w for w in plan.widths), [])]
 
 
 def row_lines(plan: Plan, r: int) -> list[Line]:
@@ -170,6 +191,16 @@ def row_lines(plan: Plan, r: int) -> list[Line]:
         cells = [[shorten(c.values[r], w)] for c, w in pairs]
     else:
         cells = [_cell_lines(c, c.values[r], w) for c, w in pairs]
+    main = plan.main()
+    # A one-line-per-row listing is scanned, not read: left-out columns stay out.
+    extra = plan.folded(r) if plan.dropped and not plan.one_line else ""
+    # Lines of the main column from this one on are the left-out values: dim.
+    dim_from = len(cells[main]) if main is not None else 0
+    if main is not None and extra:
+        # Under the first column, indented so they do not read as a new row.
+        indent = "  " if main == 0 else ""
+        width = max(plan.widths[main] - len(indent), 1)
+        cells[main] = cells[main] + [indent + part for part in wrap(extra, width)]
     height = max(len(lines) for lines in cells)
     last = len(plan.columns) - 1
     out: list[Line] = []
@@ -183,7 +214,7 @@ def row_lines(plan: Plan, r: int) -> list[Line]:
                 at += GAP
             part = lines[k] if k < len(lines) else ""
             padded = part if i == last and c.justify != "right" else _pad(part, w, c.justify)
-            style = c.style(r)
+            style = "dim" if i == main and k >= dim_from else c.style(r)
             if style and part:
                 start = at + (len(padded) - len(part) if c.justify == "right" else 0)
                 spans.append((start, start + len(part), style))

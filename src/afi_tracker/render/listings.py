@@ -226,7 +226,7 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
             Column("status", "Status"),
             Column("due", "Due"),
             Column("overdue", "Overdue"),
-            Column("owner", "Owner"),
+            Column("owner", "Owner", width=30),
             Column("title", "Title", width=80),
         ],
         rows=[action_row(a, as_of) for a in chosen],
@@ -315,7 +315,7 @@ def history_listing(
         columns=[
             Column("txn", "#", justify="right"),
             Column("at", "When (UTC)"),
-            Column("by", "By"),
+            Column("by", "By", width=24),
             Column("command", "Command", width=50),
             Column("changes", "Changes", width=70),
         ],

@@ -23,7 +23,6 @@ from afi_tracker.render.base import (
     Column,
     Detail,
     Listing,
-    bar,
     display,
     measure_line,
     question_heading,
@@ -101,7 +100,8 @@ def _cols(view: Listing) -> list[layout.Col]:
                 priority=priority,
                 wrap=text,
                 justify=col.justify,
-                max_width=None if text else 32,
+                # A handle or key (the first column) is typed back: never shortened.
+                max_width=None if text or index == 0 else 32,
                 min_width=min(col.width or 20, 24),
             )
         )
@@ -181,7 +181,7 @@ _STATUS_LAYOUT: dict[str, dict[str, Any]] = {
     "Actions": {"priority": 1, "justify": "right"},
     "Next due": {"priority": 1},
     "Deadline": {"priority": 2},
-    "Owners": {"priority": 3, "max_width": 24},
+    "Owners": {"priority": 3, "wrap": True, "min_width": 16},
 }
 
 
@@ -215,8 +215,7 @@ def status_lines(view: StatusView, width: int) -> list[layout.Line]:
         cols = _item_cols(items)
         plan = layout.fit(cols, width)
         if plan is not None:
-            lines.append(layout.render(plan.columns, width)[0])
-            lines.append(layout.render(plan.columns, width)[1])
+            lines += layout.header_lines(plan)
         row = 0
         for question in report.questions:
             if question.number is not None:
@@ -331,47 +330,62 @@ def plain_listing(view: Listing, width: int | None = None) -> str:
     return layout.to_str(_listing_lines(view, width or terminal_width(), large=True))
 
 
+def rag_counts(totals: Any) -> str:
+    """`R19 A1 G8`: the red, amber and green items of a report."""
+    return " ".join(f"{k[0].upper()}{totals.rag[k]}" for k in ("red", "amber", "green"))
+
+
+def _summary_cols(view: StatusView) -> list[layout.Col]:
+    reports = view.reports
+    return [
+        # A key is typed back (`--report KEY`): never shortened or split.
+        layout.Col("Report", [r.key for r in reports], priority=0),
+        layout.Col(
+            "Items",
+            [f"{r.totals.items_complete}/{r.totals.items_total}" for r in reports],
+            priority=0,
+            justify="right",
+        ),
+        layout.Col(
+            "Actions",
+            [f"{r.totals.actions_done}/{r.totals.actions_total}" for r in reports],
+            priority=1,
+            justify="right",
+        ),
+        layout.Col(
+            "Overdue",
+            [str(r.totals.actions_overdue) for r in reports],
+            priority=1,
+            justify="right",
+        ),
+        layout.Col("RAG", [rag_counts(r.totals) for r in reports], priority=0),
+        layout.Col(
+            "Response due",
+            [(r.response_due or "—") + (" (passed)" if r.response_passed else "") for r in reports],
+            priority=2,
+        ),
+        layout.Col("Judgement", [r.judgement or "not graded" for r in reports], priority=3),
+    ]
+
+
+def status_summary_lines(view: StatusView, width: int) -> list[layout.Line]:
+    """One line per report, with the figures each report's heading has."""
+    title = (
+        f"{len(view.reports)} reports, as of {view.as_of}: items complete/total, actions "
+        f"done/total, overdue actions, red/amber/green items. `afi status --report KEY` "
+        f"or `--details` lists the items."
+    )
+    lines = [(part, []) for part in layout.wrap(title, width)]
+    lines += layout.render(_summary_cols(view), width)
+    lines += _bold(f"All reports: {summary_line(view.totals)}", width)
+    return lines  # type: ignore[return-value]
+
+
 def status_summary(view: StatusView) -> RenderableType | str:
     """One line per report, for stores too big to list item by item at a glance."""
-    from afi_tracker.render.base import percent
-
-    rows = [
-        {
-            "key": r.key,
-            "title": r.title,
-            "judgement": r.judgement or "not graded",
-            "items": r.totals.items_total,
-            "complete": r.totals.items_complete,
-            "no_action": r.totals.items_without_action,
-            "done": f"{r.totals.actions_done}/{r.totals.actions_total}",
-            "progress": bar(r.totals.actions_done, r.totals.actions_total),
-            "percent": percent(r.totals.actions_done, r.totals.actions_total),
-            "overdue": r.totals.actions_overdue,
-            "rag": " ".join(f"{k[0].upper()}{v}" for k, v in r.totals.rag.items() if v),
-        }
-        for r in view.reports
-    ]
-    cols = [
-        Column("key", "Report", width=40),
-        Column("judgement", "Judgement"),
-        Column("items", "Items", justify="right"),
-        Column("complete", "Complete", justify="right"),
-        Column("no_action", "No action", justify="right"),
-        Column("done", "Done", justify="right"),
-        Column("progress", "Progress"),
-        Column("percent", "%", justify="right"),
-        Column("overdue", "Overdue", justify="right"),
-        Column("rag", "RAG"),
-    ]
-    title = (
-        f"{len(view.reports)} reports, as of {view.as_of}; "
-        f"`afi status --report KEY` or `--details` lists the items"
-    )
-    table = listing(Listing(title, cols, rows))
-    total = f"All reports: {summary_line(view.totals)}"
-    if isinstance(table, str):
-        return table + total + "\n"
-    return Group(table, Text(total, style="bold"))
+    if len(view.reports) > LARGE:
+        return layout.to_str(status_summary_lines(view, terminal_width()))
+    return Fitted(lambda width: status_summary_lines(view, width))
 
 
 def doctor(result: object) -> str:
