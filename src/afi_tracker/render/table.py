@@ -375,10 +375,10 @@ def status_summary_lines(view: StatusView, width: int) -> list[layout.Line]:
         f"done/total, overdue actions, red/amber/green items. `afi status --report KEY` "
         f"or `--details` lists the items."
     )
-    lines = [(part, []) for part in layout.wrap(title, width)]
+    lines: list[layout.Line] = [(part, []) for part in layout.wrap(title, width)]
     lines += layout.render(_summary_cols(view), width)
     lines += _bold(f"All reports: {summary_line(view.totals)}", width)
-    return lines  # type: ignore[return-value]
+    return lines
 
 
 def status_summary(view: StatusView) -> RenderableType | str:
