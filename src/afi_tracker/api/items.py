@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from afi_tracker.api.actions import open_actions
-from afi_tracker.domain.model import Record
+from afi_tracker.domain.model import VERDICTS, Record
 from afi_tracker.errors import InvalidValue, TransitionRefused
 from afi_tracker.store.store import Transaction
 
@@ -80,3 +80,19 @@ def set_status(tx: Transaction, handle: str, status: str, reason: str | None) ->
         raise InvalidValue(f"setting an item to {status} needs a reason", code="reason-required")
     item = tx.item(handle)
     return tx.update("items", item, status=status, status_reason=reason, signed_off_by=None)
+
+
+def respond(tx: Transaction, handle: str, verdict: str, text: str) -> Record:
+    """Record the published response to an item; a later one replaces it (history keeps all)."""
+    if verdict not in VERDICTS:
+        raise InvalidValue(
+            f'unknown response "{verdict}"', hint=f"use one of: {', '.join(VERDICTS)}"
+        )
+    if not text.strip():
+        raise InvalidValue("a response needs its text", code="response-text-required")
+    item = tx.item(handle)
+    response = {"verdict": verdict, "text": text.strip(), "by": tx.by, "at": tx.at}
+    old = item.get("response") or {}
+    if old.get("verdict") == verdict and old.get("text") == response["text"]:
+        return item
+    return tx.update("items", item, response=response)

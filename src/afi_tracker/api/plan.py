@@ -142,11 +142,21 @@ def _reason(row: Row) -> str:
     return row.text("update") or f'"{row.text("status")}" in the plan'
 
 
+def _refuse_if_closed(item: Record) -> None:
+    from afi_tracker.domain.model import ITEM_CLOSED
+    from afi_tracker.domain.safetext import shorten
+
+    if item.get("status") in ITEM_CLOSED:
+        raise AfiError(f"item {item['id']} is {item['status']}: {shorten(item['text'], 60)}")
+
+
 def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOutcome:
     assert row.item is not None
     title, owner, note = row.text("action"), row.text("owner"), row.text("update") or None
     found = _existing(tx, row, row.item)
+    item = tx.item(row.item)
     if found is None:
+        _refuse_if_closed(item)
         start = "in-progress" if row.status in ("in-progress", "done") else "planned"
         action = actions.add(tx, row.item, title, owner, row.due, status=start, note=note)
         if row.status and row.status != start:
@@ -164,6 +174,8 @@ def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOu
         changes["reason"] = f"changed in the plan {source}"
     if note and note not in [n.get("text") for n in found.get("notes", [])]:
         changes["note"] = note
+    if changes or (row.status and row.status != found["status"]):
+        _refuse_if_closed(item)
     if changes:
         actions.update(tx, found["id"], **changes)
     out.changes = [name for name in changes if name != "reason"]

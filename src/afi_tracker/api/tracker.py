@@ -126,6 +126,10 @@ class Tracker:
         with self.store.transaction(self.command, self.by) as tx:
             return items.sign_off(tx, handle)
 
+    def respond(self, handle: str, verdict: str, text: str) -> Record:
+        with self.store.transaction(self.command, self.by) as tx:
+            return items.respond(tx, handle, verdict, text)
+
     def set_item(self, handle: str, status: str, reason: str | None) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
             return items.set_status(tx, handle, status, reason)

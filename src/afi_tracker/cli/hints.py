@@ -44,6 +44,7 @@ HINTS: Final[dict[str, str]] = {
     "not-settable": (
         "use one of: {settable}; closure goes through `afi item close` and `afi item sign-off`"
     ),
+    "response-text-required": "add --text TEXT: what will be done, or why nothing will",
     "plan-no-columns": (
         "name the columns with --map COLUMN=FIELD (fields: {fields}), or add a header row"
     ),

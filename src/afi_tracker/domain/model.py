@@ -69,6 +69,23 @@ ACTION_OPEN: Final = frozenset(
     {ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED}
 )
 RAG_ORDER: Final = tuple(r.value for r in Rag)
+# The published response to an item (a PCC's under s55 for a recommendation).
+VERDICT_LABEL: Final = {
+    "accepted": "Accepted",
+    "partly-accepted": "Partly accepted",
+    "not-accepted": "Not accepted",
+}
+VERDICTS: Final = tuple(VERDICT_LABEL)
+
+
+def response_line(item: Record) -> str | None:
+    """`Accepted: text` for an item's response, or None when it has none."""
+    response = item.get("response")
+    if not response:
+        return None
+    label = VERDICT_LABEL.get(response.get("verdict", ""), response.get("verdict", ""))
+    return f"{label}: {response.get('text', '')}"
+
 
 # Handle prefixes: what people type. The number is the TinyDB document id,
 # which the store never reuses (its counters only go up).

@@ -55,7 +55,6 @@ FIELDS: Final[dict[str, tuple[str, ...]]] = {
         "activity",
         "action to be taken",
         "what we will do",
-        "response",
     ),
     "owner": (
         "lead",
@@ -533,12 +532,6 @@ def _match(
         item = snap.item(row.item)
         if row.report is None:
             row.report = item["report"]
-        if item.get("status") in ("superseded", "no-further-action", "complete"):
-            if row.text("action"):
-                row.problems.append(
-                    f"item {item['id']} is {item['status']}: {_short(item['text'])}"
-                )
-            continue
         title = row.text("action")
         if not title:
             row.skip = "no action in this row"

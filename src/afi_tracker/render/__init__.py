@@ -7,7 +7,8 @@ function named after the view (`json.status`, `csv.listing`...), which
 tests/test_render.py checks for every pair.
 
 A renderer returns a `str` (data formats: JSON, CSV, Markdown, HTML, SVG,
-GitHub annotations, JUnit) or a Rich renderable (tables for people).
+GitHub annotations, JUnit), `bytes` (XLSX, DOCX: written only to a file) or a
+Rich renderable (tables for people).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class PackFormat(StrEnum):
     html = "html"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 class CheckFormat(StrEnum):

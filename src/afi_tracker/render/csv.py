@@ -142,12 +142,20 @@ def pack(view: PackView) -> str:
         "item_text",
         "item_status",
         "deadline",
+        "response",
+        "response_text",
+        "item_status_reason",
+        "closure_evidence",
+        "signed_off_by",
+        "signed_off_at",
         "action",
         "action_title",
         "owner",
         "due",
         "action_status",
         "evidence",
+        "action_status_reason",
+        "notes",
     ]
     rows = []
     for report in view.reports:
@@ -164,6 +172,12 @@ def pack(view: PackView) -> str:
                 "item_text": item.text,
                 "item_status": item.status,
                 "deadline": item.deadline,
+                "response": item.response,
+                "response_text": item.response_text,
+                "item_status_reason": item.status_reason,
+                "closure_evidence": item.closure_evidence,
+                "signed_off_by": item.signed_off_by,
+                "signed_off_at": item.signed_off_at,
             }
             actions: list[Any] = list(item.actions) or [None]
             for action in actions:
@@ -176,6 +190,8 @@ def pack(view: PackView) -> str:
                         due=action.due,
                         action_status=action.status,
                         evidence=action.evidence,
+                        action_status_reason=action.status_reason,
+                        notes=action.notes,
                     )
                 rows.append(row)
     return _write(keys, rows)

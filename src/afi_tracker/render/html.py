@@ -159,14 +159,23 @@ def pack(view: PackView) -> str:
             if item.deadline:
                 line += f"; deadline {esc(item.deadline)}"
             body.append(f"<p>{line}</p>\n")
+            closure = item.closure()
+            if closure:
+                body.append(
+                    '<ul class="closure">\n'
+                    + "".join(f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n" for k, v in closure)
+                    + "</ul>\n"
+                )
             if item.actions:
                 body.append(
                     _table(
-                        ["Action", "Owner", "Due", "Status", "Evidence"],
+                        ["Action", "Owner", "Due", "Status", "Evidence", "Notes"],
                         [
                             f"<tr><td>{esc(a.id)}: {esc(a.title)}</td><td>{esc(a.owner)}</td>"
-                            f"<td>{esc(a.due)}</td><td>{esc(a.status)}</td>"
-                            f"<td>{esc('; '.join(a.evidence))}</td></tr>\n"
+                            f"<td>{esc(a.due)}</td><td>{esc(a.status)}"
+                            + (f" ({esc(a.status_reason)})" if a.status_reason else "")
+                            + f"</td><td>{esc('; '.join(a.evidence))}</td>"
+                            f"<td>{esc('; '.join(a.notes))}</td></tr>\n"
                             for a in item.actions
                         ],
                     )

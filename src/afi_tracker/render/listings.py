@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from afi_tracker.domain.model import ACTION_OPEN, ITEM_KINDS, Record, question_judgement
+from afi_tracker.domain.model import (
+    ACTION_OPEN,
+    ITEM_KINDS,
+    Record,
+    question_judgement,
+    response_line,
+)
 from afi_tracker.domain.rules import (
     action_due_soon,
     action_overdue,
@@ -120,6 +126,7 @@ def item_detail(snap: Snapshot, handle: str) -> Detail:
         ("Question", f"{item['question']}. {question_text}" if question_text else None),
         ("Judgement", row["judgement"]),
         ("Status", item.get("status")),
+        ("Response", _response(item)),
         ("Deadline", _deadline(item)),
         ("Addressee", item.get("addressee")),
         ("From", item.get("origin")),
@@ -142,10 +149,18 @@ def item_detail(snap: Snapshot, handle: str) -> Detail:
             or ["none yet"],
         )
     )
-    data = dict(row, actions=[a["id"] for a in actions])
+    data = dict(row, actions=[a["id"] for a in actions], response=item.get("response"))
     return Detail(
         f"{item['id']}  {_kind_label(item['kind'])}", [f for f in fields if f[1]], data, sections
     )
+
+
+def _response(item: Record) -> str | None:
+    line = response_line(item)
+    if line is None:
+        return None
+    response = item["response"]
+    return f"{line} ({response.get('by')}, {str(response.get('at', ''))[:10]})"
 
 
 def _deadline(item: Record) -> str | None:

@@ -97,12 +97,22 @@ def pack(view: PackView) -> str:
             if item.deadline:
                 status_line += f"; deadline {esc(item.deadline)}"
             parts.append(status_line + "\n")
+            closure = item.closure()
+            if closure:
+                parts.append("\n".join(f"- **{esc(k)}:** {esc(v)}" for k, v in closure) + "\n")
             if item.actions:
                 parts.append(
                     _table(
-                        ["Action", "Owner", "Due", "Status", "Evidence"],
+                        ["Action", "Owner", "Due", "Status", "Evidence", "Notes"],
                         [
-                            [f"{a.id}: {a.title}", a.owner, a.due, a.status, "; ".join(a.evidence)]
+                            [
+                                f"{a.id}: {a.title}",
+                                a.owner,
+                                a.due,
+                                a.status + (f" ({a.status_reason})" if a.status_reason else ""),
+                                "; ".join(a.evidence),
+                                "; ".join(a.notes),
+                            ]
                             for a in item.actions
                         ],
                     )

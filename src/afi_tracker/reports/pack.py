@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from afi_tracker.domain.model import Record
-from afi_tracker.domain.rules import handle_number
-from afi_tracker.reports.progress import response_due
+from afi_tracker.domain.model import VERDICT_LABEL, Record
+from afi_tracker.domain.rules import AMBER_DAYS, handle_number
+from afi_tracker.reports.progress import Totals, item_progress, response_due
 from afi_tracker.store.store import Snapshot
 
 
@@ -24,6 +24,10 @@ class PackAction:
     due: str | None
     status: str
     evidence: list[str]
+    status_reason: str | None = None
+    notes: list[str] = field(default_factory=list)  # "2025-04-02 Jo Bloggs: text"
+    latest_update: str | None = None  # the last note's text alone
+    updated: str | None = None
 
 
 @dataclass
@@ -40,6 +44,34 @@ class PackItem:
     parts: list[str]
     truncated: bool
     actions: list[PackAction]
+    rag: str | None = None
+    rag_reason: str | None = None
+    status_reason: str | None = None
+    # Closure: the evidence offered, who signed the item off and when.
+    closure_evidence: list[str] = field(default_factory=list)
+    signed_off_by: str | None = None
+    signed_off_at: str | None = None
+    # The published response (s55): accepted, partly-accepted or not-accepted, and its text.
+    response: str | None = None
+    response_text: str | None = None
+
+    def closure(self) -> list[tuple[str, str]]:
+        """Response, sign-off, closure evidence and reason: label and value, empty ones left out."""
+        signed = None
+        if self.signed_off_by:
+            when = f" on {self.signed_off_at[:10]}" if self.signed_off_at else ""
+            signed = f"{self.signed_off_by}{when}"
+        response = None
+        if self.response:
+            label = VERDICT_LABEL.get(self.response, self.response)
+            response = f"{label}: {self.response_text or ''}".rstrip(": ")
+        facts = [
+            ("Response", response),
+            ("Reason", self.status_reason),
+            ("Closure evidence", "; ".join(self.closure_evidence)),
+            ("Signed off by", signed),
+        ]
+        return [(label, value) for label, value in facts if value]
 
 
 @dataclass
@@ -53,6 +85,7 @@ class PackReport:
     published: str | None
     response_due: str | None
     items: list[PackItem] = field(default_factory=list)
+    totals: Totals | None = None  # afi status's figures for the report
 
     def facts(self, made_on: str) -> list[tuple[str, str]]:
         """The header of the pack for this report: label and value, empty ones left out."""
@@ -71,18 +104,29 @@ class PackReport:
 class PackView:
     made_on: str
     reports: list[PackReport]
+    totals: Totals | None = None  # afi status's figures over every report in the pack
 
 
-def _evidence(action: Record) -> list[str]:
+def _evidence(record: Record) -> list[str]:
     return [
         e["ref"] + (f" ({e['description']})" if e.get("description") else "")
-        for e in action.get("evidence", [])
+        for e in record.get("evidence", [])
     ]
 
 
-def build(snap: Snapshot, made_on: date, report_key: str | None = None) -> PackView:
+def _notes(action: Record) -> list[str]:
+    return [
+        f"{str(n.get('at', ''))[:10]} {n.get('by') or ''}: {n.get('text', '')}".replace(" :", ":")
+        for n in action.get("notes", [])
+    ]
+
+
+def build(
+    snap: Snapshot, made_on: date, report_key: str | None = None, amber_days: int = AMBER_DAYS
+) -> PackView:
     by_item = snap.actions_by_item()
     reports = []
+    overall = Totals()
     for report in snap.sorted_reports(report_key):
         questions = {q["number"]: q for q in report.get("questions", [])}
         packed = PackReport(
@@ -95,9 +139,13 @@ def build(snap: Snapshot, made_on: date, report_key: str | None = None) -> PackV
             report.get("published"),
             response_due(report),
         )
+        totals = Totals()
         for item in snap.ordered_items(report["key"]):
             q = questions.get(item.get("question") or "")
             actions = sorted(by_item.get(item["id"], []), key=lambda a: handle_number(a["id"]))
+            progress = item_progress(item, actions, made_on, amber_days)
+            totals.add(progress)
+            response = item.get("response") or {}
             packed.items.append(
                 PackItem(
                     item["id"],
@@ -119,10 +167,24 @@ def build(snap: Snapshot, made_on: date, report_key: str | None = None) -> PackV
                             a.get("due"),
                             a["status"],
                             _evidence(a),
+                            status_reason=a.get("status_reason"),
+                            notes=_notes(a),
+                            latest_update=a["notes"][-1].get("text") if a.get("notes") else None,
+                            updated=a.get("updated"),
                         )
                         for a in actions
                     ],
+                    rag=progress.rag,
+                    rag_reason=progress.why,
+                    status_reason=item.get("status_reason"),
+                    closure_evidence=_evidence(item),
+                    signed_off_by=item.get("signed_off_by"),
+                    signed_off_at=item.get("signed_off_at"),
+                    response=response.get("verdict"),
+                    response_text=response.get("text"),
                 )
             )
+        packed.totals = totals
+        overall.merge(totals)
         reports.append(packed)
-    return PackView(made_on.isoformat(), reports)
+    return PackView(made_on.isoformat(), reports, overall)

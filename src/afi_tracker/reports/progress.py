@@ -95,6 +95,7 @@ class ItemProgress:
     rag: str
     why: str
     measures: list[MeasureProgress] = field(default_factory=list)
+    response: str | None = None  # the published response's verdict (accepted...)
 
 
 @dataclass
@@ -231,6 +232,7 @@ def item_progress(
         rag=rating,
         why=why,
         measures=gauges,
+        response=(item.get("response") or {}).get("verdict"),
     )
 
 
