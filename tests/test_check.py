@@ -237,6 +237,15 @@ def check(runner, db, *args):
 def test_exit_codes_on_a_prepared_store(runner, planned):
     result = check(runner, planned, "--ignore", "AFI104", "--ignore", "AFI202")
     assert result.exit_code == 0, result.output
+    assert "check passed: 0 failures, 1 warning" in result.stdout
+    # the shipped recommendation has no PCC response, years after publication
+    assert (
+        "! WARN AFI204 recommendation-without-response  I3 has no response 2014 days after "
+        "publication (2019-09-27)" in result.stdout
+    )
+    result = check(
+        runner, planned, "--ignore", "AFI104", "--ignore", "AFI202", "--ignore", "AFI204"
+    )
     assert "check passed: 0 failures, 0 warnings" in result.stdout
     # the shipped 2017 recommendation's deadline (July 2018) has long passed
     result = check(runner, planned, "--ignore", "AFI202")
@@ -245,7 +254,16 @@ def test_exit_codes_on_a_prepared_store(runner, planned):
         "AFI104 recommendation-past-deadline  I3 is past its deadline 2018-07-31" in result.stdout
     )
     # a warning alone passes, and fails with --strict
-    args = ["--ignore", "AFI104", "--ignore", "AFI202", "--warn-within", "100d"]
+    args = [
+        "--ignore",
+        "AFI104",
+        "--ignore",
+        "AFI202",
+        "--ignore",
+        "AFI204",
+        "--warn-within",
+        "100d",
+    ]
     assert check(runner, planned, *args).exit_code == 0
     assert check(runner, planned, *args, "--strict").exit_code == 1
     # usage errors
@@ -274,7 +292,8 @@ def test_every_format(runner, planned, fmt):
         for entry in data["failures"] + data["warnings"]:
             assert set(entry) >= {"code", "id", "message"}
         assert [f["code"] for f in data["failures"]] == ["AFI104"]
-        assert len(data["warnings"]) == 8
+        assert len(data["warnings"]) == 9
+        assert sum(w["code"] == "AFI204" for w in data["warnings"]) == 1
     elif fmt is CheckFormat.junit:
         root = ET.fromstring(out)
         cases = root.findall("./testsuite/testcase")
@@ -290,8 +309,8 @@ def test_every_format(runner, planned, fmt):
             ",title=AFI104 recommendation-past-deadline::I3 is past its deadline 2018-07-31 "
             "and not complete"
         )
-        assert sum(line.startswith("::warning file=") for line in lines) == 8
-        assert lines[-1] == "afi check failed: 1 failures, 8 warnings, as of 2025-04-02"
+        assert sum(line.startswith("::warning file=") for line in lines) == 9
+        assert lines[-1] == "afi check failed: 1 failures, 9 warnings, as of 2025-04-02"
     else:
         assert "✗ FAIL AFI104" in out and "! WARN AFI201" in out
 
@@ -345,3 +364,13 @@ def test_invalid_config_names_file_and_key(runner, planned, tmp_path, monkeypatc
         "period like 14d or 2w (got 'soon') (fix the file, or see `afi "
         "config show`)\n"
     )
+
+
+def test_afi204_counts_from_publication_and_respects_the_period(runner, planned):
+    from afi_tracker.api.tracker import Tracker
+    from afi_tracker.store.store import Store
+
+    late = check(runner, planned, "-f", "json", "--respond-within", "3000d")
+    assert "AFI204" not in late.stdout
+    Tracker(Store.at(planned), by="pcc", command="t").respond("I3", "accepted", "Agreed.")
+    assert "AFI204" not in check(runner, planned, "-f", "json").stdout

@@ -106,7 +106,7 @@ def test_every_format_renders_every_reporting_command(runner, busy, command, fmt
     assert ("I1" if command == "status" else "A1") in out
 
 
-@pytest.mark.parametrize("fmt", list(PackFormat))
+@pytest.mark.parametrize("fmt", [f for f in PackFormat if f is not PackFormat.xlsx])
 def test_every_export_format(runner, busy, fmt):
     out = run(runner, busy, "export", "--format", fmt.value).stdout
     check_format(fmt.value, out)

@@ -51,13 +51,15 @@ class PlanOutcome:
 
     def summary(self) -> str:
         counts = ", ".join(f"{len(self.of(o))} {o}" for o in OUTCOMES)
-        if self.written:
-            verb = "Imported plan"
-        elif self.dry_run:
+        if self.dry_run:
             verb = "Would import plan"
-        else:
+        elif self.problems:
             verb = "Did not import plan"
+        else:
+            verb = "Imported plan"
         tail = " (dry run: nothing written)" if self.dry_run else ""
+        if not self.dry_run and not self.problems and not self.written:
+            tail = " (nothing changed)"
         if self.problems and not self.dry_run:
             tail = f" ({len(self.problems)} problems: nothing written)"
         return f"{verb} {self.path}: {counts}{tail}"

@@ -9,6 +9,7 @@ from afi_tracker.cli import (  # noqa: F401  (registers commands)
     data,
     items,
     measures,
+    plan,
     reporting,
 )
 from afi_tracker.cli.root import app, main

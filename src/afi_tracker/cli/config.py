@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "check.warn_within": "14d",
     "check.stale_after": "30d",
     "check.reading_after": "13w",
+    "check.respond_within": "56d",
     "check.ignore": [],
     "check.error": [],
     "check.warning": [],
@@ -78,7 +79,12 @@ def _check(key: str, value: Any, where: str) -> Any:
     elif key == "rag.amber_days":
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
             raise bad("a whole number of days from 0 to 365")
-    elif key in ("check.warn_within", "check.stale_after", "check.reading_after"):
+    elif key in (
+        "check.warn_within",
+        "check.stale_after",
+        "check.reading_after",
+        "check.respond_within",
+    ):
         from afi_tracker.domain.dates import parse_period
 
         try:

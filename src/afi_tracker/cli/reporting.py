@@ -105,24 +105,60 @@ def timeline(
     _emit(fmt, "listing", timeline_listing(_store().load(), report))
 
 
-@app.command(rich_help_panel=REPORTING)
+export_app = typer.Typer(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
+app.add_typer(export_app, name="export", rich_help_panel=REPORTING)
+
+# What -o FILE's extension means when --format is not given.
+PACK_SUFFIXES = {
+    ".md": PackFormat.markdown,
+    ".markdown": PackFormat.markdown,
+    ".html": PackFormat.html,
+    ".htm": PackFormat.html,
+    ".csv": PackFormat.csv,
+    ".json": PackFormat.json,
+    ".xlsx": PackFormat.xlsx,
+}
+
+
+@export_app.callback(invoke_without_command=True)
 def export(
+    ctx: typer.Context,
     fmt: Annotated[
-        PackFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = PackFormat.markdown,
+        PackFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: from -o's extension, else markdown).",
+            case_sensitive=False,
+        ),
+    ] = None,
     report: ReportOption = None,
     output: OutputOption = None,
 ) -> None:
     """A publication pack: every item verbatim, its question and judgement, and its actions.
 
     With the report's details and, for police reports, the date a PCC's response
-    is due (publication + 56 days).
+    is due (publication + 56 days); each item's response, RAG, closure evidence
+    and who signed it off; each action's notes. xlsx is a workbook for boards:
+    a Summary sheet of `afi status` figures, then a sheet per report, which
+    `afi import-plan` reads back. `afi export s55` writes the PCC's response.
 
     Example: afi export --format html -o response.html
+
+    Example: afi export -o board-pack.xlsx
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from afi_tracker.reports.pack import build
 
-    _emit(fmt, "pack", build(_store().load(), date.today(), report), output)
+    if fmt is None:
+        fmt = PACK_SUFFIXES.get(output.suffix.lower(), PackFormat.markdown) if output else None
+    amber = _settings()["rag.amber_days"]
+    view = build(_store().load(), date.today(), report, amber_days=amber)
+    _emit(fmt or PackFormat.markdown, "pack", view, output)
 
 
 @app.command(rich_help_panel=REPORTING)
@@ -153,6 +189,13 @@ def check(
             help="Measures with no reading for longer than this (default: 13w).",
         ),
     ] = None,
+    respond_within: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PERIOD",
+            help="Recommendations without a response this long after publication (default: 56d).",
+        ),
+    ] = None,
     ignore: Annotated[
         list[str] | None,
         typer.Option(metavar="RULE", help="Switch a rule off (code or name); repeatable."),
@@ -172,7 +215,7 @@ def check(
     AFI103 action-without-owner, AFI104 recommendation-past-deadline, AFI105 sign-off-stale,
     AFI106 measure-missed-target.
     Warnings: AFI201 action-due-soon, AFI202 action-stale, AFI203 closed-without-evidence,
-    AFI204 measure-without-reading.
+    AFI204 measure-without-reading, AFI205 recommendation-without-response.
     Rules can also be set in afi.toml or [tool.afi] in pyproject.toml; flags win.
 
     Exit codes: 0 no failures (warnings allowed); 1 failures found, or warnings with --strict;
@@ -191,6 +234,7 @@ def check(
         warn_within=parse_period(warn_within or settings["check.warn_within"]),
         stale_after=parse_period(stale_after or settings["check.stale_after"]),
         reading_after=parse_period(reading_after or settings["check.reading_after"]),
+        respond_within=parse_period(respond_within or settings["check.respond_within"]),
         severity=severities(
             settings["check.ignore"],
             settings["check.error"],

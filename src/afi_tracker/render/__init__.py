@@ -28,6 +28,8 @@ class View(StrEnum):
     CHECK = "check"  # afi check's findings
     IMPORT_OUTCOME = "import_outcome"  # what an import did or would do
     DOCTOR = "doctor"  # a store examination
+    S55 = "s55"  # the PCC's response to a report (Police Act 1996 s55)
+    PLAN_OUTCOME = "plan_outcome"  # what an import-plan did or would do
 
 
 class RecordFormat(StrEnum):
@@ -66,6 +68,15 @@ class PackFormat(StrEnum):
     xlsx = "xlsx"
 
 
+class S55Format(StrEnum):
+    """Formats for the PCC's s55 response: a Word document for publication."""
+
+    docx = "docx"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
 class CheckFormat(StrEnum):
     """Formats for `afi check`."""
 
@@ -85,6 +96,8 @@ FORMATS: Final[dict[View, type[StrEnum]]] = {
     View.CHECK: CheckFormat,
     View.IMPORT_OUTCOME: RecordFormat,
     View.DOCTOR: RecordFormat,
+    View.S55: S55Format,
+    View.PLAN_OUTCOME: RecordFormat,
 }
 
 # Format names that are not module names: plain text for people is the Rich module.

@@ -22,6 +22,7 @@ from afi_tracker.render.base import (
 )
 from afi_tracker.reports.pack import PackView
 from afi_tracker.reports.progress import StatusView
+from afi_tracker.reports.s55 import S55View
 
 CSS = """
 @page { size: A4; margin: 15mm 12mm; }
@@ -185,3 +186,52 @@ def pack(view: PackView) -> str:
             body.append("</section>\n")
     title = view.reports[0].title if len(view.reports) == 1 else "Inspection reports"
     return page(f"{title}: response", "".join(body))
+
+
+def s55(view: S55View) -> str:
+    from afi_tracker.reports.s55 import KIND_HEADING, entry_lines, long_date
+
+    body = []
+    for report in view.reports:
+        body.append(f"<h1>Response to HMICFRS: {esc(report.title)}</h1>\n<ul>\n")
+        facts = [
+            ("Force", report.force),
+            ("Report published", long_date(report.published)),
+            ("Response due (56 days, Police Act 1996 s55)", long_date(report.response_due)),
+            ("Response prepared", long_date(view.made_on)),
+        ]
+        body.extend(f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n" for k, v in facts if v)
+        body.append("</ul>\n")
+        body.append(
+            "<p>This is the Police and Crime Commissioner's response under section 55 of the "
+            "Police Act 1996. For each recommendation it sets out what action has been or "
+            "will be taken, or why no action will be taken.</p>\n"
+        )
+        if not report.entries:
+            body.append("<p>The report makes no recommendations.</p>\n")
+        for entry in report.entries:
+            heading = f"{KIND_HEADING.get(entry.kind, entry.kind)} ({entry.id})"
+            body.append(f'<section class="item">\n<h2>{esc(heading)}</h2>\n')
+            body.append(f"<blockquote>{esc(entry.text)}</blockquote>\n")
+            if entry.parts:
+                body.append("<ol>" + "".join(f"<li>{esc(p)}</li>" for p in entry.parts) + "</ol>\n")
+            body.extend(
+                f"<p><strong>{esc(k)}:</strong> {esc(v)}</p>\n" for k, v in entry_lines(entry)
+            )
+            if entry.actions:
+                body.append(
+                    _table(
+                        ["Action", "Lead", "Target date", "Status"],
+                        [
+                            f"<tr><td>{esc(a.title)}</td><td>{esc(a.lead)}</td>"
+                            f"<td>{esc(long_date(a.target) if a.target else '')}</td>"
+                            f"<td>{esc(a.status)}</td></tr>\n"
+                            for a in entry.actions
+                        ],
+                    )
+                )
+            body.append("</section>\n")
+        body.append("<h2>How progress will be scrutinised</h2>\n")
+        body.append(f"<p>{esc(view.scrutiny)}</p>\n")
+    title = view.reports[0].title if len(view.reports) == 1 else "Inspection reports"
+    return page(f"Response to HMICFRS: {title}", "".join(body))

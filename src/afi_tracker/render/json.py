@@ -90,3 +90,30 @@ def import_outcome(outcome: Any) -> str:
 
 def doctor(result: Any) -> str:
     return dumps(dict(asdict(result), ok=result.ok))
+
+
+def s55(view: Any) -> str:
+    return dumps(dict(asdict(view), missing=view.missing))
+
+
+def plan_outcome(outcome: Any) -> str:
+    return dumps(plan_outcome_data(outcome))
+
+
+def plan_outcome_data(outcome: Any) -> dict[str, Any]:
+    """What an import-plan did or would do: each row under its outcome, and every problem."""
+    rows: dict[str, list[dict[str, Any]]] = {
+        o: [] for o in ("new", "changed", "unchanged", "skipped")
+    }
+    for row in outcome.rows:
+        rows[row.outcome].append(asdict(row))
+    return {
+        "file": outcome.path,
+        "dry_run": outcome.dry_run,
+        "written": outcome.written,
+        "columns": outcome.columns,
+        "notes": outcome.notes,
+        **rows,
+        "problems": outcome.problems,
+        "unknown_statuses": outcome.unknown_statuses,
+    }

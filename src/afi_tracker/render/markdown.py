@@ -24,6 +24,7 @@ from afi_tracker.render.base import (
 )
 from afi_tracker.reports.pack import PackView
 from afi_tracker.reports.progress import StatusView
+from afi_tracker.reports.s55 import S55View
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!&$])")
 
@@ -119,4 +120,49 @@ def pack(view: PackView) -> str:
                 )
             else:
                 parts.append("No action recorded yet.\n")
+    return "\n".join(parts)
+
+
+def s55(view: S55View) -> str:
+    from afi_tracker.reports.s55 import KIND_HEADING, entry_lines, long_date
+
+    parts = []
+    for report in view.reports:
+        parts.append(f"# Response to HMICFRS: {esc(report.title)}\n")
+        facts = [
+            ("Force", report.force),
+            ("Report published", long_date(report.published)),
+            ("Response due (56 days, Police Act 1996 s55)", long_date(report.response_due)),
+            ("Response prepared", long_date(view.made_on)),
+        ]
+        parts.append("\n".join(f"- **{esc(k)}:** {esc(v)}" for k, v in facts if v) + "\n")
+        parts.append(
+            "This is the Police and Crime Commissioner's response under section 55 of the "
+            "Police Act 1996. For each recommendation it sets out what action has been or "
+            "will be taken, or why no action will be taken.\n"
+        )
+        if not report.entries:
+            parts.append("The report makes no recommendations.\n")
+        for entry in report.entries:
+            parts.append(f"## {esc(KIND_HEADING.get(entry.kind, entry.kind))} ({esc(entry.id)})\n")
+            parts.append("> " + esc(entry.text) + "\n")
+            if entry.parts:
+                parts.append(
+                    "\n".join(f"{n}\\. {esc(p)}" for n, p in enumerate(entry.parts, 1)) + "\n"
+                )
+            parts.append(
+                "\n".join(f"**{esc(k)}:** {esc(v)}  " for k, v in entry_lines(entry)) + "\n"
+            )
+            if entry.actions:
+                parts.append(
+                    _table(
+                        ["Action", "Lead", "Target date", "Status"],
+                        [
+                            [a.title, a.lead, long_date(a.target) if a.target else "", a.status]
+                            for a in entry.actions
+                        ],
+                    )
+                )
+        parts.append("## How progress will be scrutinised\n")
+        parts.append(esc(view.scrutiny) + "\n")
     return "\n".join(parts)

@@ -393,3 +393,41 @@ def doctor(result: object) -> str:
 
     assert isinstance(result, Examination)
     return "".join(one_line(line) + "\n" for line in describe(result))
+
+
+def plan_outcome(outcome: Any) -> RenderableType:
+    """Each row of an imported plan: its outcome, the item it matched and how well, and why."""
+    rows = []
+    for row in outcome.rows:
+        where = f"{row.sheet}:{row.row}" if len(outcome.columns) > 1 else str(row.row)
+        how = "handle" if row.matched_by == "handle" else ""
+        if not how and row.score is not None:
+            how = f"{row.score:.0f}"
+        detail = row.reason or (", ".join(row.changes) if row.changes else "") or ""
+        rows.append(
+            {
+                "row": where,
+                "outcome": row.outcome,
+                "item": row.item,
+                "match": how,
+                "action": row.action,
+                "title": row.title,
+                "detail": detail,
+            }
+        )
+    return listing(
+        Listing(
+            "",
+            [
+                Column("row", "Row"),
+                Column("outcome", "Outcome"),
+                Column("item", "Item"),
+                Column("match", "Match"),
+                Column("action", "Action"),
+                Column("title", "Title", width=40),
+                Column("detail", "Detail", width=60),
+            ],
+            rows,
+            empty="The plan has no rows.",
+        )
+    )

@@ -22,7 +22,7 @@ from afi_tracker.domain.rules import (
     measure_missed,
     needs_action,
 )
-from afi_tracker.errors import InvalidValue, StoreCorrupt, StoreError
+from afi_tracker.errors import AfiError, InvalidValue, StoreCorrupt, StoreError
 from afi_tracker.store.store import Snapshot, Store
 from afi_tracker.store.validate import problems
 
@@ -77,6 +77,12 @@ RULES = (
         "warning",
         "a measure has had no reading for longer than the reading period",
     ),
+    Rule(
+        "AFI205",
+        "recommendation-without-response",
+        "warning",
+        "a recommendation has no recorded response this long after its report was published",
+    ),
 )
 _BY_CODE = {r.code: r for r in RULES}
 _BY_NAME = {r.name: r for r in RULES}
@@ -100,6 +106,8 @@ class Options:
     warn_within: timedelta = timedelta(days=14)
     stale_after: timedelta = timedelta(days=30)
     reading_after: timedelta = timedelta(days=90)
+    # A PCC's s55 response is due 56 days after publication (Police Act 1996 s55(5A)).
+    respond_within: timedelta = timedelta(days=56)
     severity: dict[str, str | None] = field(default_factory=dict)  # code -> error/warning/None
     report: str | None = None
     strict: bool = False
@@ -266,6 +274,17 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                         f"{mid} ({handle}) has had no reading since {since.isoformat()}: "
                         f"{_short(measure['name'])}",
                     )
+        if item["kind"] == "recommendation" and not item.get("response"):
+            published = _published(snap, key)
+            if published is not None and as_of > published + options.respond_within:
+                add(
+                    "AFI205",
+                    key,
+                    handle,
+                    handle,
+                    f"{handle} has no response {(as_of - published).days} days after "
+                    f"publication ({published.isoformat()})",
+                )
         if status in ("awaiting-sign-off", "complete") and not _has_evidence(item, actions):
             add("AFI203", key, handle, handle, f"{handle} is {status} with no evidence")
         for action in sorted(actions, key=lambda a: a["id"]):
@@ -304,6 +323,19 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     f"{aid} ({handle}) has not been updated since {updated.isoformat()}",
                 )
     return CheckResult(as_of.isoformat(), label, options.strict, findings, checked)
+
+
+def _published(snap: Snapshot, key: str) -> date | None:
+    """When a police report was published; None for fire reports (s55 is for police)."""
+    from afi_tracker.reports.progress import response_due
+
+    try:
+        report = snap.report(key)
+    except AfiError:
+        return None
+    if response_due(report) is None:
+        return None
+    return _day(report.get("published"))
 
 
 def _short(text: str, width: int = 70) -> str:

@@ -1,0 +1,193 @@
+"""import-plan, item respond, export xlsx and export s55 through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, invoke
+
+HAND_WRITTEN = ROOT / "tests" / "fixtures" / "plans" / "west-mercia-plan.csv"
+
+
+def afi(runner, db: Path, *args: str):
+    return invoke(runner, "--db", str(db), *args)
+
+
+def test_import_plan_says_which_column_it_took_and_lists_rows(runner, db):
+    result = afi(runner, db, "import-plan", str(HAND_WRITTEN), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert (
+        'Columns: "Ref" as ref, "Area for improvement" as text, "Action" as action, '
+        '"Lead" as owner, "Target date" as due, "Status" as status, "Latest update" as update'
+    ) in result.stderr
+    assert "6 new, 0 changed, 0 unchanged, 0 skipped (dry run: nothing written)" in result.stderr
+    assert "Refresh unconscious bias training package" in result.stdout
+
+
+def test_import_plan_json_lists_new_changed_unchanged_skipped(runner, db):
+    first = afi(runner, db, "import-plan", str(HAND_WRITTEN), "-f", "json")
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert [len(data[k]) for k in ("new", "changed", "unchanged", "skipped")] == [6, 0, 0, 0]
+    assert data["new"][0]["score"] == 84.8 and data["written"] is True
+    before = db.read_bytes()
+    again = afi(runner, db, "import-plan", str(HAND_WRITTEN), "-f", "json")
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.stdout)
+    assert [len(data[k]) for k in ("new", "changed", "unchanged", "skipped")] == [0, 0, 6, 0]
+    assert "(nothing changed)" in again.stderr
+    assert db.read_bytes() == before
+
+
+def test_import_plan_problems_one_line_each_with_the_status_map_that_fixes_them(
+    runner, db, tmp_path
+):
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        "Ref,Area for improvement,Action,Lead,Target date,Status\n"
+        "I1,,Refresh training,Lowe,31/03/2025,Slipping\n"
+        ",Improve the canteen menu,Menu,Chef,31/03/2025,\n",
+        encoding="utf-8",
+    )
+    before = db.read_bytes()
+    result = afi(runner, db, "import-plan", str(plan))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[-4:] == [
+        'Problem: row 2: status "Slipping" not understood',
+        "Problem: row 3: weak match (best I6 at 63): Improve the canteen menu",
+        'Status "Slipping" (row 2) is not understood: add --status-map "Slipping=STATUS" '
+        "(planned, in-progress, blocked, done, cancelled)",
+        f"Error: 2 row problems in {plan}; nothing was written (fix the rows in the sheet, "
+        "teach words with --status-map WORD=STATUS, or skip rows with --skip ROW)",
+    ]
+    assert db.read_bytes() == before
+    fixed = afi(
+        runner, db, "import-plan", str(plan), "--status-map", "Slipping=blocked", "--skip", "3"
+    )
+    assert fixed.exit_code == 0, fixed.output
+    assert "1 new, 0 changed, 0 unchanged, 1 skipped" in fixed.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--map", "Tasking"), 'Error: --map wants COLUMN=FIELD, not "Tasking"'),
+        (("--map", "Tasking=lead"), 'Error: "lead" is not a plan field (in Tasking=lead)'),
+        (("--status-map", "Slipping=late"), 'Error: "late" is not an action status'),
+    ],
+)
+def test_import_plan_bad_maps(runner, db, args, message):
+    result = afi(runner, db, "import-plan", str(HAND_WRITTEN), *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+
+
+def test_import_plan_no_columns(runner, db, tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("Colour,Shape\nred,square\n", encoding="utf-8")
+    result = afi(runner, db, "import-plan", str(plan))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: plan.csv has no recognisable columns")
+    assert "(name the columns with --map COLUMN=FIELD (fields: report, ref," in result.stderr
+
+
+def test_item_respond_shows_in_show_status_json_and_history(runner, db):
+    result = afi(runner, db, "item", "respond", "I3", "--partly", "--text", "Publication later.")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "I3 response recorded: partly-accepted\n"
+    show = afi(runner, db, "show", "I3")
+    assert "Partly accepted: Publication later. (tester, " in show.stdout
+    status = json.loads(afi(runner, db, "status", "-f", "json").stdout)
+    items = {i["id"]: i for q in status["reports"][0]["questions"] for i in q["items"]}
+    assert items["I3"]["response"] == "partly-accepted"
+    log = afi(runner, db, "log", "-f", "json")
+    assert "item respond I3" in log.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--text", "x"), "Error: give exactly one of --accepted, --partly, --not-accepted"),
+        (("--accepted", "--partly", "--text", "x"), "Error: give exactly one of"),
+        (("--accepted",), "Error: Missing option '--text'"),
+    ],
+)
+def test_item_respond_usage(runner, db, args, message):
+    before = db.read_bytes()
+    result = afi(runner, db, "item", "respond", "I3", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert db.read_bytes() == before
+
+
+def test_export_xlsx_by_extension_round_trips_through_import_plan(runner, db, tmp_path):
+    assert afi(runner, db, "import-plan", str(HAND_WRITTEN)).exit_code == 0
+    book = tmp_path / "board.xlsx"
+    result = afi(runner, db, "export", "-o", str(book))
+    assert result.exit_code == 0, result.output
+    assert book.read_bytes()[:2] == b"PK"
+    before = db.read_bytes()
+    again = afi(runner, db, "import-plan", str(book), "-f", "json")
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.stdout)
+    assert (len(data["new"]), len(data["changed"]), len(data["unchanged"])) == (0, 0, 6)
+    assert db.read_bytes() == before
+
+
+def test_export_xlsx_to_a_terminal_is_a_usage_error(runner, db):
+    result = afi(runner, db, "export", "--format", "xlsx")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: the xlsx format is a file: add -o FILE")
+
+
+def test_export_s55_docx_holds_each_recommendation_and_the_56_day_date(runner, db, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "s55.docx"
+    result = afi(runner, db, "export", "s55", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (
+        "No response recorded for recommendation west-mercia-peel-2018-legitimacy I3 "
+        "(record one with `afi item respond ITEM --accepted --text ...`)"
+    ) in result.stderr
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Response due (56 days, Police Act 1996 s55): 22 November 2019" in text
+    assert "Report published: 27 September 2019" in text
+    snap = json.loads(db.read_text(encoding="utf-8"))
+    recommendations = [i for i in snap["items"].values() if i["kind"] == "recommendation"]
+    assert recommendations
+    for item in recommendations:
+        assert item["text"] in text
+    # areas for improvement only with --all
+    assert "unconscious bias" not in text
+    assert "How progress will be scrutinised" in text
+
+
+def test_export_s55_with_response_actions_and_all(runner, db, tmp_path):
+    afi(runner, db, "add", "I3", "Publish analysis", "--owner", "Supt Patel", "--due", "30/06/2025")
+    afi(runner, db, "item", "respond", "I3", "--accepted", "--text", "We <accept> this.")
+    afi(runner, db, "item", "set", "I4", "--status", "superseded", "--reason", "Covered by 2021")
+    html = afi(runner, db, "export", "s55", "--all", "--format", "html")
+    assert html.exit_code == 0, html.output
+    assert html.stderr == ""
+    out = html.stdout
+    assert "<strong>Response:</strong> Accepted: We &lt;accept&gt; this.</p>" in out
+    assert "<td>Publish analysis</td><td>Supt Patel</td><td>30 June 2025</td>" in out
+    assert "No action will be taken: Covered by 2021" in out
+    assert "unconscious bias" in out
+    md = afi(runner, db, "export", "s55", "-o", str(tmp_path / "r.md"))
+    assert md.exit_code == 0, md.output
+    assert "| Publish analysis | Supt Patel | 30 June 2025 | planned |" in (
+        tmp_path / "r.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_export_s55_docx_to_a_terminal_is_a_usage_error(runner, db):
+    result = afi(runner, db, "export", "s55", "--format", "docx")
+    assert result.exit_code == 2
+    assert "Error: the docx format is a file: add -o FILE" in result.stderr
