@@ -18,3 +18,12 @@ afi add I8 "Independent members on promotion boards" --owner "HR Director" --due
 COLUMNS=80 afi status --as-of 02/04/2025 --format svg -o docs/img/status-80.svg
 COLUMNS=120 afi status --as-of 02/04/2025 --format svg -o docs/img/status-120.svg
 COLUMNS=80 afi status --by owner --as-of 02/04/2025 --format svg -o docs/img/status-by-owner.svg
+
+# The spreadsheet pictures in docs/adopting.md and docs/papers.md (Pillow, no office suite).
+python3 scripts/draw_sheet.py tests/fixtures/plans/west-mercia-plan.csv docs/img/plan-sheet.png "" 10 7
+cp tracker.json "$tmp/plan.json"
+AFI_DB="$tmp/plan.json" afi import-plan tests/fixtures/plans/west-mercia-plan.csv >/dev/null 2>&1
+AFI_DB="$tmp/plan.json" afi item respond I3 --accepted --text "Published; see A4" >/dev/null 2>&1
+AFI_DB="$tmp/plan.json" afi export -o "$tmp/board.xlsx" 2>/dev/null
+python3 scripts/draw_sheet.py "$tmp/board.xlsx" docs/img/export-sheet.png west-mercia-peel-2018-legitimac 10 12
+python3 scripts/draw_sheet.py "$tmp/board.xlsx" docs/img/export-summary.png Summary 3 16

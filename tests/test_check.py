@@ -240,11 +240,11 @@ def test_exit_codes_on_a_prepared_store(runner, planned):
     assert "check passed: 0 failures, 1 warning" in result.stdout
     # the shipped recommendation has no PCC response, years after publication
     assert (
-        "! WARN AFI204 recommendation-without-response  I3 has no response 2014 days after "
+        "! WARN AFI205 recommendation-without-response  I3 has no response 2014 days after "
         "publication (2019-09-27)" in result.stdout
     )
     result = check(
-        runner, planned, "--ignore", "AFI104", "--ignore", "AFI202", "--ignore", "AFI204"
+        runner, planned, "--ignore", "AFI104", "--ignore", "AFI202", "--ignore", "AFI205"
     )
     assert "check passed: 0 failures, 0 warnings" in result.stdout
     # the shipped 2017 recommendation's deadline (July 2018) has long passed
@@ -260,7 +260,7 @@ def test_exit_codes_on_a_prepared_store(runner, planned):
         "--ignore",
         "AFI202",
         "--ignore",
-        "AFI204",
+        "AFI205",
         "--warn-within",
         "100d",
     ]
@@ -293,7 +293,7 @@ def test_every_format(runner, planned, fmt):
             assert set(entry) >= {"code", "id", "message"}
         assert [f["code"] for f in data["failures"]] == ["AFI104"]
         assert len(data["warnings"]) == 9
-        assert sum(w["code"] == "AFI204" for w in data["warnings"]) == 1
+        assert sum(w["code"] == "AFI205" for w in data["warnings"]) == 1
     elif fmt is CheckFormat.junit:
         root = ET.fromstring(out)
         cases = root.findall("./testsuite/testcase")
@@ -371,6 +371,6 @@ def test_afi204_counts_from_publication_and_respects_the_period(runner, planned)
     from afi_tracker.store.store import Store
 
     late = check(runner, planned, "-f", "json", "--respond-within", "3000d")
-    assert "AFI204" not in late.stdout
+    assert "AFI205" not in late.stdout
     Tracker(Store.at(planned), by="pcc", command="t").respond("I3", "accepted", "Agreed.")
-    assert "AFI204" not in check(runner, planned, "-f", "json").stdout
+    assert "AFI205" not in check(runner, planned, "-f", "json").stdout
