@@ -125,6 +125,9 @@ def build(
     snap: Snapshot, made_on: date, report_key: str | None = None, amber_days: int = AMBER_DAYS
 ) -> PackView:
     by_item = snap.actions_by_item()
+    measures: dict[str, list[Record]] = {}
+    for measure in snap.measures:
+        measures.setdefault(measure["item"], []).append(measure)
     reports = []
     overall = Totals()
     for report in snap.sorted_reports(report_key):
@@ -143,7 +146,7 @@ def build(
         for item in snap.ordered_items(report["key"]):
             q = questions.get(item.get("question") or "")
             actions = sorted(by_item.get(item["id"], []), key=lambda a: handle_number(a["id"]))
-            progress = item_progress(item, actions, made_on, amber_days)
+            progress = item_progress(item, actions, made_on, amber_days, measures.get(item["id"]))
             totals.add(progress)
             response = item.get("response") or {}
             packed.items.append(
