@@ -92,6 +92,25 @@ CASES = [
         "amber",
     ),
     (
+        "measure 72% < target 90%",
+        [
+            ("add", "I8", "Independent members", *DUE, "01/03/2025"),
+            ("done", "A1", "-e", "boards.pdf"),
+            (
+                "measure",
+                "add",
+                "I8",
+                "PDR completion",
+                *("--baseline", "60%", "--baseline-date", "01/01/2025"),
+                *("--target", "90%", "--by", "31/03/2025"),
+            ),
+            ("measure", "record", "M1", "72%", "--on", "15/03/2025"),
+        ],
+        "I8",
+        "02/04/2025",
+        "amber",
+    ),
+    (
         "awaiting sign-off 45 days",
         [
             ("add", "I1", "Train", *DUE, "01/03/2025"),
