@@ -191,3 +191,22 @@ def test_export_s55_docx_to_a_terminal_is_a_usage_error(runner, db):
     result = afi(runner, db, "export", "s55", "--format", "docx")
     assert result.exit_code == 2
     assert "Error: the docx format is a file: add -o FILE" in result.stderr
+
+
+def test_export_s55_docx_has_the_action_table_and_the_response(runner, db, tmp_path):
+    from docx import Document
+
+    afi(runner, db, "add", "I3", "Publish analysis", "--owner", "Supt Patel", "--due", "30/06/2025")
+    afi(runner, db, "item", "respond", "I3", "--not-accepted", "--text", "We\x07 disagree.")
+    out = tmp_path / "s55.docx"
+    result = afi(runner, db, "export", "s55", "--all", "-o", str(out), "--scrutiny", "Quarterly.")
+    assert result.exit_code == 0, result.output
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Response: Not accepted: We disagree." in text
+    assert "Area for improvement (I1)" in text and "Quarterly." in text
+    cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert cells == [
+        ["Action", "Lead", "Target date", "Status"],
+        ["Publish analysis", "Supt Patel", "30 June 2025", "planned"],
+    ]
