@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from afi_tracker.api.tracker import Tracker
-from afi_tracker.errors import InvalidValue, NothingToUndo, TransitionRefused
+from afi_tracker.errors import InvalidValue, NothingToUndo, TransitionRefused, UndoRefused
 from afi_tracker.store.store import Store
 from tests.conftest import SHIPPED
 
@@ -137,11 +137,13 @@ def test_undo_reverts_a_whole_command_then_the_one_before(store):
     t.undo()  # the first add, which also moved I1 to in-progress
     snap = store.load()
     assert snap.actions == [] and snap.item("I1")["status"] == "open"
-    # the import itself can be undone too; after that there is nothing left
-    t.undo()
+    # the import, made by someone else, is undone only when forced; then nothing is left
+    with pytest.raises(UndoRefused):
+        t.undo()
+    t.undo(force=True)
     assert store.load().items == []
     with pytest.raises(NothingToUndo):
-        t.undo()
+        t.undo(force=True)
 
 
 def test_undo_restores_a_deleted_action_with_its_handle(store):

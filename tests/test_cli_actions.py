@@ -105,7 +105,7 @@ def test_newcomer_flow_add_progress_revise_close_sign_off_history_undo(runner, d
     ]
     assert log[0]["by"] == "ACC Smith"
 
-    undone = run(runner, db, "undo")
+    undone = run(runner, db, "undo", "--by", "ACC Smith")  # only the maker may, unforced
     assert "I3 status: complete -> awaiting-sign-off" in undone.stderr
     item = json.loads(run(runner, db, "show", "I3", "-f", "json").stdout)
     assert item["status"] == "awaiting-sign-off"

@@ -83,7 +83,7 @@ def test_no_input_raises_anything_but_invalid_value(text):
     assert isinstance(result, date)
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
 def test_iso_and_uk_forms_round_trip(day):
     assert parse_date(day.isoformat(), TODAY) == day
     assert parse_date(day.strftime("%d/%m/%Y"), TODAY) == day

@@ -115,7 +115,12 @@ def shared() -> Iterator[Path]:
 
 
 def as_user(
-    uid: int, db: Path, *args: str, groups: str = "", umask: str = "022"
+    uid: int,
+    db: Path,
+    *args: str,
+    groups: str = "",
+    umask: str = "022",
+    config_home: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     warm = Path(tempfile.mkdtemp(prefix="afi-warm-")) / "tracker.json"
     shutil.copyfile(SHIPPED, warm)
@@ -135,7 +140,7 @@ def as_user(
             ],
             capture_output=True,
             text=True,
-            env={**os.environ, "XDG_CONFIG_HOME": str(db.parent / "no-user-config")},
+            env={**os.environ, "XDG_CONFIG_HOME": config_home or str(db.parent / "no-config")},
             cwd=db.parent,
             timeout=120,
         )
@@ -276,3 +281,159 @@ def test_kill_nine_at_each_point_of_the_write_leaves_before_or_after(db, tmp_pat
         db.name,
         f"{db.name}.lock",
     ]
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["31/12/9999", "01/01/0001", "1899-12-31", "2201-01-01"])
+def test_dates_outside_1900_to_2200_are_a_usage_error_everywhere(db, runner, when):
+    before = db.read_bytes()
+    for args in (
+        ["status", "--as-of", when],
+        ["list", "--as-of", when],
+        ["due", "--as-of", when],
+        ["add", "I1", "x", "--owner", "o", "--due", when],
+        ["update", "A1", "--due", when, "--reason", "r"],
+    ):
+        result = invoke(runner, "--db", str(db), *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.startswith(f'Error: cannot read "{when}" as a date: outside 1900-2200')
+        assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_a_deadline_over_a_year_past_is_kept_with_a_warning(db, runner):
+    from datetime import date, timedelta
+
+    long_ago = (date.today() - timedelta(days=400)).strftime("%d/%m/%Y")
+    result = invoke(runner, "--db", str(db), "add", "I1", "late", "--owner", "o", "--due", long_ago)
+    assert result.exit_code == 0, result.output
+    iso = (date.today() - timedelta(days=400)).isoformat()
+    assert result.stderr.endswith(
+        f"Warning: the deadline {iso} is more than a year in the past; check the year\n"
+    )
+    recent = invoke(runner, "--db", str(db), "add", "I1", "ok", "--owner", "o", "--due", "today")
+    assert "Warning" not in recent.stderr
+
+
+# -- -o never replaces the store ---------------------------------------------------------------
+
+
+def test_output_never_replaces_the_store_its_files_or_any_store(db, runner, tmp_path):
+    other = tmp_path / "other.json"
+    shutil.copyfile(SHIPPED, other)
+    link = tmp_path / "alias.json"
+    link.symlink_to(db)
+    (tmp_path / "sub").mkdir()
+    spellings = [
+        str(db),
+        str(tmp_path / "sub" / ".." / db.name),
+        "./" + db.name,  # the tests run in tmp_path
+        str(link),
+        f"{db}.lock",
+        f"{db}.bak-v1",
+        str(other),
+    ]
+    invoke(runner, "--db", str(db), *ADD)  # makes the lock file
+    Path(f"{db}.bak-v1").write_bytes(b"old store")
+    kept = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    for target in spellings:
+        for args in (["export", "-f", "json"], ["status", "-f", "json"], ["list", "-f", "csv"]):
+            result = invoke(runner, "--db", str(db), *args, "-o", target)
+            assert result.exit_code == 1, (target, args, result.output)
+            assert result.stderr.startswith(f"Error: will not write {Path(target)}: it ")
+            assert result.stderr.count("\n") == 1
+    assert {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == kept
+    fine = invoke(
+        runner, "--db", str(db), "export", "-f", "json", "-o", str(tmp_path / "pack.json")
+    )
+    assert fine.exit_code == 0, fine.output
+    again = invoke(
+        runner, "--db", str(db), "export", "-f", "json", "-o", str(tmp_path / "pack.json")
+    )
+    assert again.exit_code == 0, again.output
+
+
+# -- undo -------------------------------------------------------------------------------------
+
+
+def test_undo_refuses_someone_elses_command_unless_forced(db, runner):
+    made = invoke(
+        runner,
+        "--db",
+        str(db),
+        "add",
+        "I1",
+        "theirs",
+        "--owner",
+        "o",
+        "--due",
+        "eom",
+        "--by",
+        "Alice Smith",
+    )
+    assert made.exit_code == 0, made.output
+    before = db.read_bytes()
+    refused = invoke(runner, "--db", str(db), "undo", "--by", "Bob Jones")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "Error: the last command was made by Alice Smith, not Bob Jones: afi --db "
+    )
+    assert "add I1 theirs" in refused.stderr
+    assert refused.stderr.endswith("(ask them, or add --force to revert it anyway)\n")
+    assert db.read_bytes() == before
+    forced = invoke(runner, "--db", str(db), "undo", "--by", "Bob Jones", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "theirs" not in [a["title"] for a in Store.at(db).load().actions]
+    own = invoke(runner, "--db", str(db), "add", "I1", "mine", "--owner", "o", "--due", "eom")
+    assert own.exit_code == 0
+    assert invoke(runner, "--db", str(db), "undo").exit_code == 0
+
+
+# -- bare commands, messages, prompts ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [[], ["item"], ["config"]])
+def test_a_bare_command_prints_usage_and_exits_0(args):
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: afi" in result.stdout and result.stderr == ""
+
+
+def test_an_unterminated_string_is_worded_once(tmp_path, runner):
+    db = tmp_path / "t.json"
+    db.write_text('{"meta": {"1": {"schema": 2, "next": "oops}}}')
+    result = invoke(runner, "--db", str(db), "list")
+    assert result.exit_code == 1
+    assert "Unterminated string starting at line 1 column 38 (" in result.stderr
+    assert "at at" not in result.stderr
+
+
+def test_delete_checks_the_handle_before_asking(db, runner, monkeypatch):
+    monkeypatch.setattr("afi_tracker.cli.root._interactive", lambda: True)
+    result = invoke(runner, "--db", str(db), "delete", "A999", input="y\n")
+    assert result.exit_code == 1
+    assert "Delete action" not in result.output
+    assert result.stderr == 'Error: no action "A999" (run `afi list` to see actions)\n'
+
+
+def test_the_quickstart_import_path_exists():
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "quickstart.md").read_text()
+    paths = [line.split()[3] for line in text.splitlines() if line.startswith("$ afi import ")]
+    assert paths and all((ROOT / p).is_file() for p in paths), paths
+
+
+@needs_root
+def test_an_unreadable_user_config_is_a_clear_error(shared):
+    db = shared / "tracker.json"
+    shutil.copyfile(SHIPPED, db)
+    private = shared / "private"
+    (private / "afi").mkdir(parents=True)
+    (private / "afi" / "config.toml").write_text('user = "x"\n')
+    private.chmod(0o700)  # root's: the user cannot look inside
+    result = as_user(4101, db, *ADD, config_home=str(private))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (f"Error: {private}/afi/config.toml: cannot read: Permission denied\n")

@@ -71,3 +71,11 @@ class NothingToImport(AfiError):
 
 class NothingToUndo(AfiError):
     """The store's history has no command left to undo."""
+
+
+class UndoRefused(AfiError):
+    """The command undo would revert was made by someone else."""
+
+
+class OutputRefused(AfiError):
+    """An output file would replace the store or something that belongs to it."""

@@ -217,6 +217,7 @@ class Tracker:
         with self.store.transaction(self.command, self.by) as tx:
             return measures.adopt(tx, report, item, handle, owner)
 
-    def undo(self) -> undo.Undone:
+    def undo(self, *, force: bool = False) -> undo.Undone:
+        """Revert the last command; only the current user's unless `force`."""
         with self.store.transaction(self.command, self.by) as tx:
-            return undo.undo_last(tx)
+            return undo.undo_last(tx, force=force)

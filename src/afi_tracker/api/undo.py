@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from afi_tracker.domain.model import Record
-from afi_tracker.errors import NothingToUndo
+from afi_tracker.errors import NothingToUndo, UndoRefused
 from afi_tracker.store.history import describe
 from afi_tracker.store.store import Transaction
 
@@ -30,12 +30,24 @@ def last_undoable(history: list[Record]) -> int | None:
     return max(candidates, default=None)
 
 
-def undo_last(tx: Transaction) -> Undone:
+def undo_last(tx: Transaction, *, force: bool = False) -> Undone:
+    """Revert the last command not yet undone; another person's only with `force`.
+
+    On a shared store the last command may be a colleague's: reverting it
+    silently would lose their work, so it is refused, naming who and what.
+    """
     history = tx.history
     txn = last_undoable(history)
     if txn is None:
         raise NothingToUndo("nothing to undo", code="nothing-to-undo")
     entries = [e for e in history if e["txn"] == txn]
+    made_by = entries[0]["by"]
+    if made_by != tx.by and not force:
+        raise UndoRefused(
+            f"the last command was made by {made_by}, not {tx.by}: "
+            f"{entries[0]['command']} (command {txn} at {entries[0]['at']})",
+            code="undo-someone-else",
+        )
     for entry in reversed(entries):
         table, doc = entry["table"], int(entry["doc"])
         current = tx.tables[table].get(doc)

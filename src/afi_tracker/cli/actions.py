@@ -78,6 +78,7 @@ def add(
     action = _tracker(by).add(item, title, owner, due, status=status, note=note)
     when = describe(date.fromisoformat(action["due"])) if action["due"] else "no deadline"
     _say(f"Added {action['id']} to {action['item']}, due {when}, owner {action['owner']}")
+    _warn_if_long_past(action["due"])
     if fmt is RecordFormat.json:
         _emit_action(fmt, action)
     else:
@@ -130,7 +131,17 @@ def update(
     )
     extra = f", due {describe(date.fromisoformat(action['due']))}" if due else ""
     _say(f"Updated {action['id']} ({action['status']}{extra})")
+    if due:
+        _warn_if_long_past(action["due"])
     _emit_action(fmt, action)
+
+
+def _warn_if_long_past(due: str | None) -> None:
+    """A deadline over a year ago is kept (back-filling is real) but is often a wrong year."""
+    from afi_tracker.domain.rules import long_past
+
+    if due and long_past(date.fromisoformat(due), date.today()):
+        _say(f"Warning: the deadline {due} is more than a year in the past; check the year")
 
 
 def _move(handle: str, status: str, by: str | None, fmt: RecordFormat, **kw: Any) -> None:
@@ -224,6 +235,7 @@ def delete(
     Example: afi delete A4 --yes
     """
     if not yes:
+        _store().load().action(handle)  # a mistyped handle fails before any question
         if not root._interactive():  # looked up at call time: tests stand in a terminal
             raise UsageError("deleting needs --yes when there is no terminal to ask on")
         if not typer.confirm(f"Delete action {_one_line(handle)}?"):

@@ -118,6 +118,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+def _is_file(path: Path) -> bool:
+    """Whether a config file is there; a folder on its way we may not enter is an error."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 def user_file() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "afi" / "config.toml"
@@ -125,10 +133,10 @@ def user_file() -> Path:
 
 def project_file(folder: Path) -> tuple[Path, dict[str, Any]] | None:
     own = folder / "afi.toml"
-    if own.is_file():
+    if _is_file(own):
         return own, _read_toml(own)
     pyproject = folder / "pyproject.toml"
-    if pyproject.is_file():
+    if _is_file(pyproject):
         table = _read_toml(pyproject).get("tool", {}).get("afi")
         if isinstance(table, dict):
             return pyproject, table
@@ -148,7 +156,7 @@ def load(folder: Path | None = None) -> Settings:
     settings = Settings()
     folder = folder or Path.cwd()
     user = user_file()
-    if user.is_file():
+    if _is_file(user):
         _apply_file(settings, user, _read_toml(user), str(user))
     found = project_file(folder)
     if found is not None:

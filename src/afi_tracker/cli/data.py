@@ -88,14 +88,20 @@ def log(
 
 
 @app.command(rich_help_panel=DATA)
-def undo(by: ByOption = None) -> None:
+def undo(
+    by: ByOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Revert it even if someone else made it.")
+    ] = False,
+) -> None:
     """Revert the last command's changes as one unit, and say what was reverted.
 
-    Repeat to go further back. The undo itself is kept in the history.
+    Repeat to go further back. The undo itself is kept in the history. When the
+    last command was someone else's, undo refuses and names it; --force reverts it.
 
     Example: afi undo
     """
-    done = _tracker(by).undo()
+    done = _tracker(by).undo(force=force)
     _say(f"Undid command {done.txn} by {done.by} at {done.at}: {done.command}")
     for line in done.reverted:
         _say(f"  {line}")

@@ -26,6 +26,8 @@ HINTS: Final[dict[str, str]] = {
     "store-invalid": "run `afi doctor` to list every problem; afi will not overwrite it",
     "store-read-only": "ask its owner to give you write access, or work on a copy",
     "store-folder-missing": "check --db, AFI_DB or the db setting in afi.toml",
+    "undo-someone-else": "ask them, or add --force to revert it anyway",
+    "output-is-store": "give -o a new file name, for example report.json",
     "nothing-to-undo": "`afi log` shows what has changed",
     "item-closed": "reopen it first: afi item set {item} --status in-progress --reason ...",
     "action-finished": "reopen it first: afi reopen {action}",

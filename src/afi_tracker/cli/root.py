@@ -79,6 +79,11 @@ class AfiGroup(TyperGroup):
             code = exc.exit_code
         except UsageError as exc:
             usage: Any = exc
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                # Bare `afi` (or `afi item`): the help was asked for, and shown.
+                if standalone_mode:
+                    sys.exit(0)
+                return 0
             where = usage.ctx.command_path if usage.ctx else "afi"
             typer.echo(f"Error: {_one_line(usage.format_message())} (see `{where} -h`)", err=True)
             code = usage.exit_code
@@ -323,7 +328,9 @@ def _write_output(output: Path, data: bytes) -> None:
     import tempfile
 
     from afi_tracker.errors import InvalidValue
+    from afi_tracker.store.storage import refuse_to_overwrite_store
 
+    refuse_to_overwrite_store(output, state.db or Path(_settings()["db"]))
     folder = output.parent if str(output.parent) else Path(".")
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)

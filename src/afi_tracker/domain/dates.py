@@ -96,11 +96,24 @@ def _end_of_month(day: date) -> date:
     return first_next - timedelta(days=1)
 
 
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+
+
 def parse_date(text: str, today: date, *, day_first: bool = True) -> date:
     """The date `text` names, relative to `today`; InvalidValue if it is not certain.
 
     `day_first=False` (config `date_order = "month-first"`) reads 04/03/2025 as 3 April.
+    Dates outside 1900-2200 are refused: they are typing slips, and arithmetic
+    on them (a week later, the end of the quarter) would overflow.
     """
+    day = _parse(text, today, day_first=day_first)
+    if not EARLIEST <= day <= LATEST:
+        raise _refuse(text, "outside 1900-2200")
+    return day
+
+
+def _parse(text: str, today: date, *, day_first: bool) -> date:
     from dateutil.relativedelta import relativedelta
 
     raw = " ".join(text.strip().lower().split())

@@ -184,3 +184,8 @@ def last_read(measure: Record) -> date:
     days = [measure["baseline_date"], str(measure.get("created", ""))[:10]]
     days += [r["on"] for r in measure.get("readings", [])]
     return date.fromisoformat(max(d for d in days if d))
+
+
+def long_past(due: date, today: date) -> bool:
+    """A deadline more than a year before today: kept, but worth a warning at entry."""
+    return due < today - timedelta(days=365)

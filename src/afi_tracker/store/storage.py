@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
-from afi_tracker.errors import StoreCorrupt, StoreReadOnly, StoreWriteFailed
+from afi_tracker.errors import OutputRefused, StoreCorrupt, StoreReadOnly, StoreWriteFailed
 
 TEMP_SUFFIX = ".afi-tmp"
 
@@ -66,8 +67,10 @@ def parse_store_bytes(raw: bytes, path: Path | str) -> Any:
             text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
         )
     except json.JSONDecodeError as exc:
+        # Some messages end in "at" already ("Unterminated string starting at").
+        at = "" if exc.msg.endswith(" at") else " at"
         raise StoreCorrupt(
-            f"store {where} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            f"store {where} is not valid JSON: {exc.msg}{at} line {exc.lineno} column {exc.colno}",
             hint=_RESTORE_HINT,
         ) from None
     except ValueError as exc:
@@ -333,6 +336,50 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+_STORE_START = re.compile(rb'^\s*\{\s*"meta"\s*:\s*\{\s*"1"\s*:')
+
+
+def looks_like_store(path: Path) -> bool:
+    """The file starts as every afi store does: its `meta` table first."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False
+    return bool(_STORE_START.match(head))
+
+
+def refuse_to_overwrite_store(output: Path, store: Path) -> None:
+    """Refuse an output file that is the store, its lock, a backup or temp, or any store.
+
+    Paths are compared after resolving symlinks, `..` and case-free spellings
+    the filesystem treats as one file, so no spelling of the store gets past.
+    """
+    real = Path(os.path.realpath(output))
+    store_real = Path(os.path.realpath(store))
+    why = None
+    if real == store_real or (real.exists() and store_real.exists() and _same(real, store_real)):
+        why = "it is the store"
+    elif real.parent == store_real.parent and real.name.startswith(store_real.name + "."):
+        why = "it belongs to the store (its lock, a backup or a temporary file)"
+    elif real.name.startswith(".") and real.name.endswith(TEMP_SUFFIX):
+        why = "it is a store's temporary file"
+    elif real.is_file() and looks_like_store(real):
+        why = "it is an afi store"
+    if why:
+        raise OutputRefused(
+            f"will not write {output}: {why}; nothing was written",
+            code="output-is-store",
+        )
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 class AtomicJSONStorage(Storage):
