@@ -437,3 +437,79 @@ def test_an_unreadable_user_config_is_a_clear_error(shared):
     result = as_user(4101, db, *ADD, config_home=str(private))
     assert result.returncode == 2, result.stderr
     assert result.stderr == (f"Error: {private}/afi/config.toml: cannot read: Permission denied\n")
+
+
+# -- segregation of duties --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("evidence", ["n/a", "N/A", "none", "-", "tbc"])
+def test_closure_on_placeholder_evidence_is_refused(db, runner, evidence):
+    before = db.read_bytes()
+    result = invoke(
+        runner,
+        "--db",
+        str(db),
+        "item",
+        "close",
+        "I1",
+        "--evidence",
+        evidence,
+        "--by",
+        "Alice Smith",
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: evidence '{evidence}' names nothing a second person could check (give a link "
+        "or file path, or set sign_off.allow_placeholder_evidence = true in afi.toml)\n"
+    )
+    assert db.read_bytes() == before
+
+
+def test_sign_off_by_the_proposer_is_refused_unless_allowed(db, runner, tmp_path):
+    close = ["item", "close", "I1", "--evidence", "https://intranet/board-minutes-12"]
+    assert invoke(runner, "--db", str(db), *close, "--by", "Alice Smith").exit_code == 0
+    before = db.read_bytes()
+    refused = invoke(runner, "--db", str(db), "item", "sign-off", "I1", "--by", "Alice Smith")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "Error: Alice Smith proposed I1 for closure and cannot also sign it off (someone else "
+        "must sign it off, or set sign_off.allow_self = true in afi.toml)\n"
+    )
+    assert db.read_bytes() == before
+    other = invoke(runner, "--db", str(db), "item", "sign-off", "I1", "--by", "ACC Jones")
+    assert other.exit_code == 0, other.output
+    check = invoke(runner, "--db", str(db), "check", "-f", "json")
+    assert "AFI206" not in check.stdout
+
+
+def test_check_flags_closures_without_a_second_person(db, runner, tmp_path):
+    (tmp_path / "afi.toml").write_text(
+        "[sign_off]\nallow_self = true\nallow_placeholder_evidence = true\n"
+    )
+    for handle, evidence in (("I1", "https://intranet/minutes"), ("I2", "n/a")):
+        made = invoke(
+            runner,
+            "--db",
+            str(db),
+            "item",
+            "close",
+            handle,
+            "--evidence",
+            evidence,
+            "--by",
+            "Alice Smith",
+        )
+        assert made.exit_code == 0, made.output
+        signed = invoke(runner, "--db", str(db), "item", "sign-off", handle, "--by", "Alice Smith")
+        assert signed.exit_code == 0, signed.output
+    result = invoke(runner, "--db", str(db), "check", "-f", "json")
+    flagged = [
+        (w["code"], w["message"])
+        for w in json.loads(result.stdout)["warnings"]
+        if w["code"] == "AFI206"
+    ]
+    assert flagged == [
+        ("AFI206", "I1 was proposed and signed off by Alice Smith"),
+        ("AFI206", "I2 was closed on placeholder evidence"),
+        ("AFI206", "I2 was proposed and signed off by Alice Smith"),
+    ]

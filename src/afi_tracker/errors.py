@@ -79,3 +79,7 @@ class UndoRefused(AfiError):
 
 class OutputRefused(AfiError):
     """An output file would replace the store or something that belongs to it."""
+
+
+class SegregationRefused(AfiError):
+    """A closure would lack a second person or real evidence (segregation of duties)."""

@@ -11,7 +11,8 @@ from typing import Final
 
 from afi_tracker.api.actions import open_actions
 from afi_tracker.domain.model import VERDICTS, Record
-from afi_tracker.errors import InvalidValue, TransitionRefused
+from afi_tracker.domain.rules import is_placeholder, proposer
+from afi_tracker.errors import InvalidValue, SegregationRefused, TransitionRefused
 from afi_tracker.store.store import Transaction
 
 SETTABLE: Final = ("superseded", "no-further-action", "open", "in-progress")
@@ -24,6 +25,7 @@ def close(
     *,
     force: bool = False,
     description: str | None = None,
+    allow_placeholder: bool = False,
 ) -> Record:
     item = tx.item(handle)
     if item["status"] not in ("open", "in-progress"):
@@ -35,6 +37,12 @@ def close(
         raise InvalidValue(
             "proposing an item for closure needs evidence",
             code="evidence-required",
+        )
+    if not allow_placeholder and all(is_placeholder(e) for e in evidence):
+        raise SegregationRefused(
+            f"evidence {', '.join(repr(e.strip()) for e in evidence if e.strip())} "
+            "names nothing a second person could check",
+            code="placeholder-evidence",
         )
     still_open = open_actions(tx, item["id"])
     if still_open and not force:
@@ -57,7 +65,8 @@ def close(
     )
 
 
-def sign_off(tx: Transaction, handle: str) -> Record:
+def sign_off(tx: Transaction, handle: str, *, allow_self: bool = False) -> Record:
+    """Sign off an item; by someone other than its proposer unless `allow_self`."""
     item = tx.item(handle)
     if item["status"] != "awaiting-sign-off":
         raise TransitionRefused(
@@ -65,6 +74,12 @@ def sign_off(tx: Transaction, handle: str) -> Record:
             "signed off",
             code="not-proposed",
             item=item["id"],
+        )
+    proposed_by = proposer(item)
+    if proposed_by is not None and proposed_by == tx.by and not allow_self:
+        raise SegregationRefused(
+            f"{tx.by} proposed {item['id']} for closure and cannot also sign it off",
+            code="self-sign-off",
         )
     return tx.update("items", item, status="complete", signed_off_by=tx.by, signed_off_at=tx.at)
 

@@ -28,8 +28,12 @@ class Tracker:
         command: str,
         today: date | None = None,
         day_first: bool = True,
+        allow_self_sign_off: bool = False,
+        allow_placeholder_evidence: bool = False,
     ) -> None:
         self.store = store
+        self.allow_self_sign_off = allow_self_sign_off
+        self.allow_placeholder_evidence = allow_placeholder_evidence
         self.by = by
         self.command = command
         self.today = today or date.today()
@@ -120,11 +124,18 @@ class Tracker:
         description: str | None = None,
     ) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
-            return items.close(tx, handle, evidence, force=force, description=description)
+            return items.close(
+                tx,
+                handle,
+                evidence,
+                force=force,
+                description=description,
+                allow_placeholder=self.allow_placeholder_evidence,
+            )
 
     def sign_off(self, handle: str) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
-            return items.sign_off(tx, handle)
+            return items.sign_off(tx, handle, allow_self=self.allow_self_sign_off)
 
     def respond(self, handle: str, verdict: str, text: str) -> Record:
         with self.store.transaction(self.command, self.by) as tx:

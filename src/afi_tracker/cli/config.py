@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "check.ignore": [],
     "check.error": [],
     "check.warning": [],
+    "sign_off.allow_self": False,
+    "sign_off.allow_placeholder_evidence": False,
 }
 ENVIRONMENT = {"db": "AFI_DB", "user": "AFI_USER", "date_order": "AFI_DATE_ORDER"}
 DATE_ORDERS = ("day-first", "month-first")
@@ -93,6 +95,9 @@ def _check(key: str, value: Any, where: str) -> Any:
             raise bad("a period like 14d or 2w") from None
         if not isinstance(value, str):
             raise bad("a period like 14d or 2w, in quotes")
+    elif key.startswith("sign_off."):
+        if not isinstance(value, bool):
+            raise bad("true or false")
     elif key.startswith("check."):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of rule codes or names")

@@ -28,6 +28,12 @@ HINTS: Final[dict[str, str]] = {
     "store-folder-missing": "check --db, AFI_DB or the db setting in afi.toml",
     "undo-someone-else": "ask them, or add --force to revert it anyway",
     "output-is-store": "give -o a new file name, for example report.json",
+    "self-sign-off": (
+        "someone else must sign it off, or set sign_off.allow_self = true in afi.toml"
+    ),
+    "placeholder-evidence": (
+        "give a link or file path, or set sign_off.allow_placeholder_evidence = true in afi.toml"
+    ),
     "nothing-to-undo": "`afi log` shows what has changed",
     "item-closed": "reopen it first: afi item set {item} --status in-progress --reason ...",
     "action-finished": "reopen it first: afi reopen {action}",

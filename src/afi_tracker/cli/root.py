@@ -268,6 +268,8 @@ def _tracker(by: str | None) -> "Tracker":
         by=current_user(by or settings["user"]),
         command=_command_line(),
         day_first=settings["date_order"] == "day-first",
+        allow_self_sign_off=settings["sign_off.allow_self"],
+        allow_placeholder_evidence=settings["sign_off.allow_placeholder_evidence"],
     )
 
 

@@ -189,3 +189,35 @@ def last_read(measure: Record) -> date:
 def long_past(due: date, today: date) -> bool:
     """A deadline more than a year before today: kept, but worth a warning at entry."""
     return due < today - timedelta(days=365)
+
+
+# Evidence that names nothing: a closure backed by it has no evidence.
+PLACEHOLDER_EVIDENCE: Final = frozenset(
+    {"", "n/a", "na", "n.a.", "none", "nil", "-", "--", ".", "tbc", "tbd", "todo", "x", "?"}
+)
+
+
+def is_placeholder(ref: str) -> bool:
+    """Evidence text that points at nothing ("n/a", "none", "-", "tbc")."""
+    return " ".join(ref.lower().split()) in PLACEHOLDER_EVIDENCE
+
+
+def proposer(item: Record) -> str | None:
+    """Who proposed the item for closure: the evidence added with that proposal."""
+    at = item.get("proposed_at")
+    for entry in reversed(item.get("evidence") or []):
+        if isinstance(entry, dict) and (at is None or entry.get("at") == at):
+            by = entry.get("by")
+            return by if isinstance(by, str) else None
+    return None
+
+
+def real_evidence(item: Record, actions: Iterable[Record] = ()) -> bool:
+    """Some evidence on the item or its actions names something."""
+    refs = [e.get("ref", "") for e in item.get("evidence") or [] if isinstance(e, dict)]
+    for action in actions:
+        refs += [
+            e.get("ref", "") if isinstance(e, dict) else str(e)
+            for e in action.get("evidence") or []
+        ]
+    return any(isinstance(r, str) and not is_placeholder(r) for r in refs)

@@ -21,6 +21,8 @@ from afi_tracker.domain.rules import (
     last_read,
     measure_missed,
     needs_action,
+    proposer,
+    real_evidence,
 )
 from afi_tracker.errors import AfiError, InvalidValue, StoreCorrupt, StoreError
 from afi_tracker.store.store import Snapshot, Store
@@ -82,6 +84,12 @@ RULES = (
         "recommendation-without-response",
         "warning",
         "a recommendation has no recorded response this long after its report was published",
+    ),
+    Rule(
+        "AFI206",
+        "closed-without-second-person",
+        "warning",
+        "an item was signed off by the person who proposed it, or on placeholder evidence",
     ),
 )
 _BY_CODE = {r.code: r for r in RULES}
@@ -287,6 +295,18 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                 )
         if status in ("awaiting-sign-off", "complete") and not _has_evidence(item, actions):
             add("AFI203", key, handle, handle, f"{handle} is {status} with no evidence")
+        elif status == "complete" and not real_evidence(item, actions):
+            add("AFI206", key, handle, handle, f"{handle} was closed on placeholder evidence")
+        if status == "complete":
+            signer, maker = item.get("signed_off_by"), proposer(item)
+            if signer and maker and signer == maker:
+                add(
+                    "AFI206",
+                    key,
+                    handle,
+                    handle,
+                    f"{handle} was proposed and signed off by {signer}",
+                )
         for action in sorted(actions, key=lambda a: a["id"]):
             if not is_open(action):
                 continue
