@@ -513,3 +513,90 @@ def test_check_flags_closures_without_a_second_person(db, runner, tmp_path):
         ("AFI206", "I2 was closed on placeholder evidence"),
         ("AFI206", "I2 was proposed and signed off by Alice Smith"),
     ]
+
+
+# -- --as-of answers from the record of that day ----------------------------------------------
+
+
+def _on(day: str):
+    """Make every store write in the block stamp its history with `day` (a simulated day)."""
+    from unittest import mock
+
+    from afi_tracker.store import store as store_module
+
+    class Day(store_module.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return store_module.datetime.fromisoformat(f"{day}T12:00:00+00:00")
+
+    return mock.patch.object(store_module, "datetime", Day)
+
+
+def test_as_of_answers_from_what_was_recorded_by_that_day(tmp_path, runner):
+    from tests.conftest import SAMPLE_2018
+
+    db = tmp_path / "built.json"
+
+    def afi(*args: str) -> None:
+        result = invoke(runner, "--db", str(db), *args)
+        assert result.exit_code == 0, result.output
+
+    with _on("2026-01-02"):
+        afi("import", str(SAMPLE_2018))
+    with _on("2026-01-10"):
+        afi("add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "31/03/2026")
+    with _on("2026-02-10"):
+        afi("start", "A1")
+        afi("update", "A1", "--owner", "Sgt Khan")
+    with _on("2026-03-10"):
+        afi("update", "A1", "--due", "30/06/2026", "--reason", "new system late")
+        afi("add", "I2", "Publish data", "--owner", "Ms Lee", "--due", "30/09/2026")
+    with _on("2026-04-10"):
+        afi("done", "A1", "--evidence", "https://intranet/training-log")
+
+    def listed(day: str) -> list[tuple[str, str, str | None, str]]:
+        result = invoke(
+            runner, "--db", str(db), "list", "--as-of", day, "--as-recorded", "-f", "json"
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+        return [(a["id"], a["status"], a["due"], a["owner"]) for a in json.loads(result.stdout)]
+
+    assert listed("09/01/2026") == []
+    assert listed("10/01/2026") == [("A1", "planned", "2026-03-31", "Insp Patel")]
+    assert listed("15/02/2026") == [("A1", "in-progress", "2026-03-31", "Sgt Khan")]
+    assert listed("15/03/2026") == [
+        ("A1", "in-progress", "2026-06-30", "Sgt Khan"),
+        ("A2", "planned", "2026-09-30", "Ms Lee"),
+    ]
+    assert listed("15/04/2026")[0][1] == "done"
+    for day, total, done in (("15/02/2026", 1, 0), ("15/04/2026", 2, 1)):
+        status = invoke(
+            runner, "--db", str(db), "status", "--as-of", day, "--as-recorded", "-f", "json"
+        )
+        assert status.exit_code == 0, status.output
+        totals = json.loads(status.stdout)["totals"]
+        assert (totals["actions_total"], totals["actions_done"]) == (total, done), day
+    # before the import there was nothing: no report, no item
+    early = invoke(
+        runner, "--db", str(db), "status", "--as-of", "01/01/2026", "--as-recorded", "-f", "json"
+    )
+    assert early.exit_code == 0, early.output
+    assert json.loads(early.stdout)["reports"] == []
+
+
+def test_as_of_before_the_history_begins_says_so(tmp_path, runner):
+    from tests.conftest import ROOT
+
+    db = tmp_path / "tracker.json"
+    data = json.loads((ROOT / "tests" / "fixtures" / "store-v1.json").read_text())
+    data["history"] = {}  # a store from before history was kept
+    db.write_text(json.dumps(data))
+    result = invoke(
+        runner, "--db", str(db), "list", "--as-of", "01/01/2020", "--as-recorded", "-f", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "Note: the history of this store is empty; it cannot say what was recorded by 2020-01-01"
+    )
+    assert result.stderr.count("\n") == 1

@@ -11,6 +11,7 @@ from afi_tracker.cli.root import (
     TRACKING,
     ActionArg,
     AsOfOption,
+    AsRecordedOption,
     ByOption,
     DescriptionOption,
     EvidenceOption,
@@ -26,6 +27,7 @@ from afi_tracker.cli.root import (
     _complete_owners,
     _emit,
     _emit_action,
+    _load,
     _one_line,
     _say,
     _store,
@@ -276,6 +278,7 @@ def list_(
         str | None, typer.Option(metavar="DATE", help="Only actions due before this date.")
     ] = None,
     as_of: AsOfOption = None,
+    as_recorded: AsRecordedOption = False,
     fmt: ListFormatOption = ListFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -299,4 +302,4 @@ def list_(
         due_within=parse_period(due_within) if due_within else None,
         due_before=_as_of(due_before) if due_before else None,
     )
-    _emit(fmt, "listing", actions_listing(_store().load(), filters, today), output)
+    _emit(fmt, "listing", actions_listing(_load(as_of, as_recorded), filters, today), output)

@@ -9,6 +9,7 @@ import typer
 from afi_tracker.cli.root import (
     TRACKING,
     AsOfOption,
+    AsRecordedOption,
     ByOption,
     ListFormatOption,
     OutputOption,
@@ -20,6 +21,7 @@ from afi_tracker.cli.root import (
     _db_for_completion,
     _emit,
     _emit_action,
+    _load,
     _say,
     _store,
     _tracker,
@@ -243,6 +245,7 @@ def measure_list(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    as_recorded: AsRecordedOption = False,
     fmt: ListFormatOption = ListFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -252,4 +255,9 @@ def measure_list(
     """
     from afi_tracker.render.outcomes import measures_listing
 
-    _emit(fmt, "listing", measures_listing(_store().load(), _as_of(as_of), report, item), output)
+    _emit(
+        fmt,
+        "listing",
+        measures_listing(_load(as_of, as_recorded), _as_of(as_of), report, item),
+        output,
+    )

@@ -10,12 +10,14 @@ import typer
 from afi_tracker.cli.root import (
     REPORTING,
     AsOfOption,
+    AsRecordedOption,
     DataFormatOption,
     ListFormatOption,
     OutputOption,
     ReportOption,
     _as_of,
     _emit,
+    _load,
     _settings,
     _store,
     app,
@@ -34,6 +36,7 @@ class StatusBy(StrEnum):
 def status(
     report: ReportOption = None,
     as_of: AsOfOption = None,
+    as_recorded: AsRecordedOption = False,
     by: Annotated[
         StatusBy, typer.Option("--by", help="item: by report and question; owner: by owner.")
     ] = StatusBy.item,
@@ -49,13 +52,14 @@ def status(
     With hundreds of items across several reports, the table shows one line per
     report; --report KEY or --details lists the items.
 
-    RAG rules are in docs/status.md. --as-of reproduces a past report exactly.
+    RAG rules are in docs/status.md. --as-of computes as of a date; add --as-recorded
+    to show only what was recorded by then, as it was (a past board paper, exactly).
 
     Example: afi status --as-of 31/03/2025 --format html -o board-2025-03.html
 
     Example: afi status --by owner
     """
-    snap = _store().load()
+    snap = _load(as_of, as_recorded)
     if by is StatusBy.owner:
         from afi_tracker.render.listings import owners_listing
 
@@ -77,6 +81,7 @@ def due(
     ] = "14d",
     report: ReportOption = None,
     as_of: AsOfOption = None,
+    as_recorded: AsRecordedOption = False,
     fmt: ListFormatOption = ListFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -87,7 +92,7 @@ def due(
     from afi_tracker.domain.dates import parse_period
     from afi_tracker.render.listings import due_listing
 
-    listing = due_listing(_store().load(), _as_of(as_of), parse_period(within), report)
+    listing = due_listing(_load(as_of, as_recorded), _as_of(as_of), parse_period(within), report)
     _emit(fmt, "listing", listing, output)
 
 

@@ -26,7 +26,7 @@ from afi_tracker.render import ListDataFormat, ListFormat, RecordFormat
 if TYPE_CHECKING:
     from afi_tracker.api.tracker import Tracker
     from afi_tracker.cli.config import Settings
-    from afi_tracker.store.store import Store
+    from afi_tracker.store.store import Snapshot, Store
 
 # Typer 0.29 vendors its own Click; older releases use the click package. Take
 # the exception classes from whichever Click this Typer raises.
@@ -363,6 +363,19 @@ def _emit_action(fmt: RecordFormat, action: dict[str, Any]) -> None:
         sys.stdout.write(dumps({k: v for k, v in action.items() if k != "uid"}))
 
 
+def _load(as_of: str | None, as_recorded: bool = False) -> "Snapshot":
+    """The store now; with --as-recorded, as it was recorded by the end of the --as-of day."""
+    snap = _store().load()
+    if not (as_of and as_recorded):
+        return snap
+    from afi_tracker.store.store import rewind
+
+    past, note = rewind(snap, _as_of(as_of))
+    if note:
+        _say(note)
+    return past
+
+
 def _as_of(text: str | None) -> date:
     from afi_tracker.domain.dates import parse_date
 
@@ -407,7 +420,18 @@ ByOption = Annotated[
 ]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", metavar="DATE", help="Compute as of this date (default: today)."),
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Compute as of this date (default: today); see --as-recorded.",
+    ),
+]
+AsRecordedOption = Annotated[
+    bool,
+    typer.Option(
+        "--as-recorded",
+        help="With --as-of: only what was recorded by the end of that day, as it was then.",
+    ),
 ]
 ActionArg = Annotated[
     str,

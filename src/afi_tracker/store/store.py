@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,64 @@ class Snapshot:
         for action in self.tables["actions"].values():
             grouped.setdefault(action["item"], []).append(action)
         return grouped
+
+
+def rewind(snap: Snapshot, day: date) -> tuple[Snapshot, str | None]:
+    """The store as it was recorded by the end of `day` (UTC), from the history.
+
+    Every change made after that day is reverted, newest first: records created
+    later are absent, and statuses, owners, deadlines and sign-offs are as they
+    were. Returns the past snapshot and, when the history cannot say (it starts
+    after `day` and some records have no creation in it, as in a store migrated
+    from before history was kept), a note saying so: those records are shown
+    as the history first knew them.
+    """
+    cutoff = day.isoformat()
+    tables: dict[str, dict[int, Record]] = {
+        name: {doc_id: dict(doc) for doc_id, doc in snap.tables[name].items()}
+        for name in TABLES[1:]
+        if name != "history"
+    }
+    history = sorted(snap.tables["history"].items())
+    created = {(e["table"], int(e["doc"])) for _, e in history if e.get("op") == "create"}
+    kept: dict[int, Record] = {}
+    for hid, entry in reversed(history):
+        if str(entry.get("at", ""))[:10] <= cutoff:
+            kept[hid] = entry
+            continue
+        table = tables.setdefault(entry["table"], {})
+        doc = int(entry["doc"])
+        if entry["op"] == "create":
+            table.pop(doc, None)
+        elif entry["op"] == "delete":
+            table[doc] = dict(entry["before"])
+        elif entry["op"] == "update" and doc in table:
+            record = table[doc]
+            for change in entry.get("changes", []):
+                if "added" in change:
+                    value = record.get(change["field"]) or []
+                    record[change["field"]] = value[: len(value) - len(change["added"])]
+                else:
+                    record[change["field"]] = change["old"]
+    note = None
+    first = min((str(e.get("at", ""))[:10] for _, e in history), default=None)
+    unknown = [
+        (name, doc_id)
+        for name, table in tables.items()
+        for doc_id in table
+        if (name, doc_id) not in created
+    ]
+    if unknown and (first is None or first > cutoff):
+        since = f"starts on {first}" if first else "is empty"
+        note = (
+            f"Note: the history of this store {since}; it cannot say what was recorded by "
+            f"{cutoff}: {len(unknown)} records are shown as the history first knew them"
+        )
+    data: dict[str, dict[str, Any]] = {"meta": {"1": snap.meta}}
+    for name, table in tables.items():
+        data[name] = {str(doc_id): doc for doc_id, doc in sorted(table.items())}
+    data["history"] = {str(hid): entry for hid, entry in sorted(kept.items())}
+    return Snapshot(data), note
 
 
 class Transaction(Snapshot):
