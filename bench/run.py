@@ -406,7 +406,8 @@ def main() -> None:
         f"afi {commit} (python -m afi_tracker, PYTHONPATH={CHECKOUT / 'src'}) against "
         f"Taskwarrior {version}; Python {platform.python_version()}, {os.cpu_count()} cores, "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Median of alternating runs "
-        "(min–max) after 2 warm-ups each, peak RSS."
+        "(min–max) after 2 warm-ups each, peak RSS. Load average at start: "
+        f"{os.getloadavg()[0]:.1f} (other processes skew ratios; rerun on an idle machine)."
     )
     print(header, flush=True)
 
@@ -440,6 +441,7 @@ def main() -> None:
                 rows.append(Row(1000, "status / import typer", status, typer, TARGET_1K_STARTUP))
 
     verdicts = targets(rows, sizes)
+    header += f" Load average at end: {os.getloadavg()[0]:.1f}."
     text = report(header, rows, facts, verdicts)
     print("\n" + text)
     if args.out:

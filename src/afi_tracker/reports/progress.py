@@ -203,8 +203,11 @@ def item_progress(
         # Only when the earliest is overdue can any be: compare the rest then.
         overdue = sum(is_overdue(due, as_of) for due in dues)
     status = item.get("status", "open")
-    gauges = [measure_progress(m, as_of) for m in sorted(measures or [], key=_by_handle)]
-    missed = next((g.missed for g in gauges if g.missed), None)
+    # Most items have no measure: no sort, no list to build for them.
+    gauges = (
+        [measure_progress(m, as_of) for m in sorted(measures, key=_by_handle)] if measures else []
+    )
+    missed = next((g.missed for g in gauges if g.missed), None) if gauges else None
     proposed = item.get("proposed_at")
     rating, why = rag(
         status,
