@@ -27,3 +27,15 @@ AFI_DB="$tmp/plan.json" afi item respond I3 --accepted --text "Published; see A4
 AFI_DB="$tmp/plan.json" afi export -o "$tmp/board.xlsx" 2>/dev/null
 python3 scripts/draw_sheet.py "$tmp/board.xlsx" docs/img/export-sheet.png west-mercia-peel-2018-legitimac 10 12
 python3 scripts/draw_sheet.py "$tmp/board.xlsx" docs/img/export-summary.png Summary 3 16
+
+# Measures (docs/measures.md): a figure from the report with three readings,
+# its action done, and the target date passed without reaching it.
+afi measure add I1 --from-finding F1 --target 95% --by 31/03/2025 >/dev/null
+afi measure record M1 68% --on 30/06/2024 --source "Training records" >/dev/null
+afi measure record M1 70% --on 30/09/2024 --source "Training records" >/dev/null
+afi measure record M1 72% --on 31/12/2024 --source "Training records" >/dev/null
+afi measure add I8 --from-finding F7 --target 90% --by 31/03/2026 >/dev/null
+afi measure record M2 71% --on 31/03/2025 --source "HR system" >/dev/null
+afi done A1 --evidence https://intranet/training-records >/dev/null
+COLUMNS=80 afi status --as-of 02/04/2025 --format svg -o docs/img/measures-status.svg
+COLUMNS=100 afi measure list --as-of 02/04/2025 --format svg -o docs/img/measure-list.svg
