@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from afi_tracker.errors import TransitionRefused
 from afi_tracker.importers.apply import import_file
 from afi_tracker.store.store import Store
 from tests.conftest import SAMPLE_2018
@@ -19,6 +22,7 @@ def run(store: Store, path: Path, **kw):
         dry_run=kw.pop("dry_run", False),
         by="tester",
         command="afi import",
+        allow_supersede=kw.pop("allow_supersede", False),
     )
 
 
@@ -64,7 +68,11 @@ def test_reworded_new_and_removed_items_are_listed_and_work_survives(tmp_path: P
         ),
         encoding="utf-8",
     )
-    outcome = run(store, edited, key=KEY)
+    before = (tmp_path / "t.json").read_bytes()
+    with pytest.raises(TransitionRefused, match="would mark I8 superseded, but it has actions"):
+        run(store, edited, key=KEY)
+    assert (tmp_path / "t.json").read_bytes() == before
+    outcome = run(store, edited, key=KEY, allow_supersede=True)
     assert [i["text"] for i in outcome.new] == ["The force should publish its integrity data."]
     assert [(i["id"], f) for i, f in outcome.changed] == [("I5", ["text"])]
     assert [i["id"] for i in outcome.removed] == ["I8"]

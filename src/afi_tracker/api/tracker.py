@@ -145,10 +145,22 @@ class Tracker:
         with self.store.transaction(self.command, self.by) as tx:
             return items.set_status(tx, handle, status, reason)
 
-    def import_report(self, path: Path, *, key: str | None, dry_run: bool) -> ImportOutcome:
-        """Read a report file and add or update its report and items (nothing with dry_run)."""
+    def import_report(
+        self, path: Path, *, key: str | None, dry_run: bool, allow_supersede: bool = False
+    ) -> ImportOutcome:
+        """Read a report file and add or update its report and items (nothing with dry_run).
+
+        A path of `-` reads standard input. An item with work recorded against it
+        is marked superseded only with allow_supersede; otherwise nothing is written.
+        """
         return import_file(
-            self.store, path, key=key, dry_run=dry_run, by=self.by, command=self.command
+            self.store,
+            path,
+            key=key,
+            dry_run=dry_run,
+            by=self.by,
+            command=self.command,
+            allow_supersede=allow_supersede,
         )
 
     def import_plan(

@@ -13,6 +13,7 @@ from afi_tracker.cli.root import (
     RecordFormatOption,
     _as_of,
     _emit,
+    _interactive,
     _say,
     _settings,
     _store,
@@ -30,7 +31,10 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            metavar="FILE", help="Plain text of the report page.", exists=True, dir_okay=False
+            metavar="FILE",
+            help="The report: a .txt, a saved .html/.htm page, a .pdf, or - for standard input.",
+            dir_okay=False,
+            allow_dash=True,
         ),
     ],
     key: Annotated[
@@ -40,17 +44,37 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")
     ] = False,
+    allow_supersede: Annotated[
+        bool,
+        typer.Option(
+            "--allow-supersede",
+            help="Let a re-import mark items with actions superseded (asked on a terminal).",
+        ),
+    ] = False,
     fmt: RecordFormatOption = RecordFormat.table,
     by: ByOption = None,
 ) -> None:
-    """Import an inspection report's items from its text.
+    """Import an inspection report's items from a text, web page or PDF file.
 
     Re-importing the same report updates it in place: items keep their handles,
-    statuses and actions; new, changed and removed items are listed.
+    statuses and actions; new, changed and removed items are listed. Bullets,
+    spacing and line wrapping do not count as changes.
 
     Example: afi import west-mercia-peel-2018-legitimacy.txt --dry-run
     """
-    outcome = _tracker(by).import_report(file, key=key, dry_run=dry_run)
+    from afi_tracker.errors import TransitionRefused
+
+    tracker = _tracker(by)
+    try:
+        outcome = tracker.import_report(
+            file, key=key, dry_run=dry_run, allow_supersede=allow_supersede
+        )
+    except TransitionRefused as exc:
+        # On a terminal, ask; elsewhere the error says to add --allow-supersede.
+        if exc.code != "would-supersede" or not _interactive() or str(file) == "-":
+            raise
+        typer.confirm(f"{exc.message.split(';')[0]}. Go ahead?", abort=True, err=True)
+        outcome = tracker.import_report(file, key=key, dry_run=dry_run, allow_supersede=True)
     _say(outcome.summary())
     _emit(fmt, "import_outcome", outcome)
 

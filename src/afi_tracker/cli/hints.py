@@ -60,6 +60,11 @@ HINTS: Final[dict[str, str]] = {
         "fix the rows in the sheet, teach words with --status-map WORD=STATUS, "
         "or skip rows with --skip ROW"
     ),
+    "report-elsewhere": "re-import it with --key {key} to update that report",
+    "would-supersede": (
+        "check the report is the right one; add --allow-supersede to mark {items} superseded "
+        "(their actions are kept)"
+    ),
 }
 
 

@@ -50,6 +50,7 @@ def parse_text(text: str, source: str = "") -> ParsedReport:
                     from afi_tracker.importers.metadata import body_text
 
                     report.body = [ParsedSection(None, body_text(lines, 0, len(lines)))]
+                merge_repeats(report)
                 return report
     where = f" in {source}" if source else ""
     raise NothingToImport(
@@ -57,3 +58,47 @@ def parse_text(text: str, source: str = "") -> ParsedReport:
         "or recommendations",
         hint="check it is the text of an HMICFRS report page; see docs/import-formats.md",
     )
+
+
+def merge_repeats(report: ParsedReport) -> None:
+    """Drop what a page pasted twice (or more) into one file repeats.
+
+    A question asked again is the same question; an item of the same kind with
+    the same normalised text under the same question is the same item. What is
+    dropped is counted in `report.merged`, so the user is told.
+    """
+    from afi_tracker.importers.text import match_key
+
+    first_number: dict[str, str] = {}
+    renumber: dict[str, str] = {}
+    questions: list[ParsedQuestion] = []
+    for question in report.questions:
+        key = match_key(question.text)
+        if key in first_number:
+            renumber[question.number] = first_number[key]
+        else:
+            first_number[key] = question.number
+            questions.append(question)
+    kept: list[ParsedItem] = []
+    new_index: dict[int, int] = {}
+    seen_items: dict[tuple[str, str | None, str, tuple[str, ...]], int] = {}
+    for index, item in enumerate(report.items):
+        if item.question is not None:
+            item.question = renumber.get(item.question, item.question)
+        key = (
+            item.kind,
+            item.question,
+            match_key(item.text),
+            tuple(match_key(p) for p in item.parts),
+        )
+        if key in seen_items:
+            new_index[index] = seen_items[key]
+            continue
+        seen_items[key] = new_index[index] = len(kept)
+        kept.append(item)
+    for item in kept:
+        if item.cause is not None:
+            item.cause = new_index[item.cause]
+    report.merged = len(report.items) - len(kept)
+    report.questions = questions
+    report.items = kept

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from afi_tracker.domain.model import Record, new_item, new_key, new_report
-from afi_tracker.errors import InvalidValue, NothingToImport
+from afi_tracker.domain.rules import is_live
+from afi_tracker.errors import InvalidValue, NothingToImport, TransitionRefused
 from afi_tracker.importers import ParsedItem, ParsedReport, parse_text
+from afi_tracker.importers.text import match_key
 from afi_tracker.store.store import Store, Transaction
 
 # Fields the report sets on an item; anything else (status, evidence) is the user's.
@@ -40,13 +42,23 @@ class ImportOutcome:
     changed: list[tuple[Record, list[str]]] = field(default_factory=list)
     removed: list[Record] = field(default_factory=list)
     unchanged: list[Record] = field(default_factory=list)
+    merged: int = 0  # items repeated in the file (a page pasted twice), imported once
+    # Item handle -> (first line, last line) of the source it was read from, 1-based.
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         verb = "Would import" if self.dry_run else ("Imported" if self.created else "Re-imported")
+        merged = (
+            f"; {self.merged} repeated item{'s' if self.merged != 1 else ''} in the file "
+            "merged (the page appears more than once)"
+            if self.merged
+            else ""
+        )
         return (
             f"{verb} {self.report['title']} as {self.report['key']}: {len(self.new)} new, "
             f"{len(self.changed)} changed, {len(self.removed)} removed, "
             f"{len(self.unchanged)} unchanged"
+            + merged
             + (" (dry run: nothing written)" if self.dry_run else "")
         )
 
@@ -70,19 +82,85 @@ def read_report_file(path: Path) -> str:
 
 
 def import_file(
-    store: Store, path: Path, *, key: str | None, dry_run: bool, by: str, command: str
+    store: Store,
+    path: Path,
+    *,
+    key: str | None,
+    dry_run: bool,
+    by: str,
+    command: str,
+    allow_supersede: bool = False,
 ) -> ImportOutcome:
     parsed = parse_text(read_report_file(path), path.name)
+    return import_parsed(
+        store,
+        parsed,
+        path.name,
+        key=key,
+        dry_run=dry_run,
+        by=by,
+        command=command,
+        allow_supersede=allow_supersede,
+    )
+
+
+def import_parsed(
+    store: Store,
+    parsed: ParsedReport,
+    source: str,
+    *,
+    key: str | None,
+    dry_run: bool,
+    by: str,
+    command: str,
+    allow_supersede: bool = False,
+) -> ImportOutcome:
     if key is not None and not key.strip():
         raise InvalidValue("the report key must not be empty")
     report_key = (key or parsed.default_key()).strip()
     with store.transaction(command, by, create=True, dry_run=dry_run) as tx:
-        return apply(tx, parsed, report_key, path.name, dry_run=dry_run)
+        return apply(
+            tx, parsed, report_key, source, dry_run=dry_run, allow_supersede=allow_supersede
+        )
+
+
+def _same_report_elsewhere(tx: Transaction, parsed: ParsedReport, key: str) -> str | None:
+    """The key of a report already stored under another key that this one repeats.
+
+    Same title, subject and date, or at least half its items word for word (in
+    the normalised sense of `match_key`), is the same report.
+    """
+    if any(r["key"] == key for r in tx.reports):
+        return None
+    wanted = {(i.kind, match_key(i.text)) for i in parsed.items}
+    for report in tx.reports:
+        same_page = (
+            report.get("title") == parsed.title
+            and (report.get("subject") or "") == parsed.subject
+            and report.get("published") == parsed.published
+        )
+        stored = {(i["kind"], match_key(i["text"])) for i in tx.items_of(report["key"])}
+        if same_page or (wanted and len(wanted & stored) * 2 >= len(wanted)):
+            return str(report["key"])
+    return None
 
 
 def apply(
-    tx: Transaction, parsed: ParsedReport, key: str, source: str, *, dry_run: bool = False
+    tx: Transaction,
+    parsed: ParsedReport,
+    key: str,
+    source: str,
+    *,
+    dry_run: bool = False,
+    allow_supersede: bool = False,
 ) -> ImportOutcome:
+    elsewhere = _same_report_elsewhere(tx, parsed, key)
+    if elsewhere is not None:
+        raise NothingToImport(
+            f"this report is already in the store as {elsewhere}; nothing was imported",
+            code="report-elsewhere",
+            key=elsewhere,
+        )
     fields: dict[str, Any] = {
         "key": key,
         "title": parsed.title,
@@ -107,10 +185,31 @@ def apply(
     _keep_text(tx, key, parsed)
     old_items = sorted(tx.items_of(key), key=lambda i: i.get("position", 0))
     pairs = _match(parsed.items, old_items)
-    outcome = ImportOutcome(report, [], created=existing_report is None, dry_run=dry_run)
+    outcome = ImportOutcome(
+        report, [], created=existing_report is None, dry_run=dry_run, merged=parsed.merged
+    )
+    matched = {id(old) for _, old in pairs if old is not None}
+    actions_by_item = tx.actions_by_item()
+    if not allow_supersede:
+        at_risk = [
+            old["id"]
+            for old in old_items
+            if id(old) not in matched
+            and any(is_live(a) for a in actions_by_item.get(old["id"], []))
+        ]
+        if at_risk:
+            raise TransitionRefused(
+                f"re-importing would mark {', '.join(at_risk)} superseded, but "
+                f"{'they have' if len(at_risk) > 1 else 'it has'} actions; "
+                "nothing was imported",
+                code="would-supersede",
+                items=", ".join(at_risk),
+            )
     stored: list[Record] = []
     for position, (p_item, old) in enumerate(pairs):
         values = _item_fields(p_item, position)
+        if old is not None:
+            _keep_stored_wording(old, values)
         if old is None:
             record = tx.insert("items", new_item(report=key, **values))
             outcome.new.append(record)
@@ -119,13 +218,14 @@ def apply(
             record = tx.update("items", old, **values)
             (outcome.changed.append((record, what)) if what else outcome.unchanged.append(record))
         stored.append(record)
+        if p_item.lines is not None:
+            outcome.lines[record["id"]] = p_item.lines
     # Link recommendations to the cause of concern they answer, by handle.
     for index, p_item in enumerate(parsed.items):
         cause = stored[p_item.cause]["id"] if p_item.cause is not None else None
         if stored[index].get("cause") != cause:
             stored[index] = tx.update("items", stored[index], cause=cause)
-    matched = {id(old) for _, old in pairs if old is not None}
-    with_actions = set(tx.actions_by_item())
+    with_actions = set(actions_by_item)
     for old in old_items:
         if id(old) in matched:
             continue
@@ -171,11 +271,25 @@ def _item_fields(item: ParsedItem, position: int) -> dict[str, Any]:
     }
 
 
+def _keep_stored_wording(old: Record, values: dict[str, Any]) -> None:
+    """The same words copied another way (bullets, quotes, wrapping) are no change."""
+    if values["text"] != old.get("text") and match_key(values["text"]) == match_key(
+        old.get("text", "")
+    ):
+        values["text"] = old["text"]
+    old_parts = old.get("parts") or []
+    if values["parts"] != old_parts and [match_key(p) for p in values["parts"]] == [
+        match_key(p) for p in old_parts
+    ]:
+        values["parts"] = list(old_parts)
+
+
 def _match(parsed: list[ParsedItem], old: list[Record]) -> list[tuple[ParsedItem, Record | None]]:
     """Pair each parsed item with the stored item it continues, one to one.
 
-    First by identical kind and text; then, for reworded items, by kind and
-    question in order of appearance. Identical texts pair in order, so two
+    First by identical kind and text; then by kind and normalised text (another
+    bullet, other quotes or wrapping, never the bullet itself); then, for reworded
+    items, by kind and question in order of appearance. Identical texts pair in order, so two
     near-identical or even identical items both survive.
     """
     free = list(old)
@@ -185,6 +299,16 @@ def _match(parsed: list[ParsedItem], old: list[Record]) -> list[tuple[ParsedItem
         if hit is not None:
             free.remove(hit)
         result.append((item, hit))
+    for index, (item, hit) in enumerate(result):
+        if hit is not None:
+            continue
+        key = match_key(item.text)
+        same_words = next(
+            (o for o in free if o["kind"] == item.kind and match_key(o["text"]) == key), None
+        )
+        if same_words is not None:
+            free.remove(same_words)
+            result[index] = (item, same_words)
     for index, (item, hit) in enumerate(result):
         if hit is not None:
             continue

@@ -34,6 +34,7 @@ class ParsedItem:
     parts: list[str] = field(default_factory=list)
     cause: int | None = None  # index in ParsedReport.items of the cause of concern it answers
     truncated: bool = False
+    lines: tuple[int, int] | None = None  # first and last source line, 1-based
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +53,7 @@ class ParsedReport:
     questions: list[ParsedQuestion] = field(default_factory=list)
     items: list[ParsedItem] = field(default_factory=list)
     body: list[ParsedSection] = field(default_factory=list)
+    merged: int = 0  # repeated items dropped (the page pasted twice)
 
     def default_key(self) -> str:
         from afi_tracker.importers.text import slugify

@@ -46,6 +46,12 @@ REC_LEADIN = re.compile(
 )
 REC_NUMBERED = re.compile(r"^Recommendation\s+(?P<n>\d+)\s*:\s*(?P<text>.+)$", re.IGNORECASE)
 REC_ALONE = re.compile(r"^Recommendation\s+(?P<n>\d+)\s*:?$", re.IGNORECASE)
+# A line that starts a block of its own and so never continues a wrapped entry.
+_OPENS_BLOCK = re.compile(
+    r"^(?:areas? for improvement|(?:accelerated\s+)?causes? of concern|recommendations?"
+    r"|we set out|summary for question)\b",
+    re.IGNORECASE,
+)
 SHOULD_SENTENCE = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
 ORIGIN = re.compile(r"\bIn (?:our|the) (?P<origin>.+?(?:report|inspection))\b", re.IGNORECASE)
 
@@ -152,12 +158,25 @@ class BlockReader:
             bulleted, body = strip_bullet(raw)
             if bulleted:
                 entries.append([body.strip()])
-            elif entries and body.strip()[:1].islower() and not ends_sentence(entries[-1][-1]):
+            elif entries and self._continues(i, entries[-1][-1]):
                 entries[-1].append(body.strip())
             else:
                 break
             i += 1
         return [self._finish(" ".join(parts)) for parts in entries], i
+
+    def _continues(self, i: int, before: str) -> bool:
+        """Line `i` is the wrapped rest of the entry that so far ends `before`.
+
+        Lower case always continues the entry; anything else does when the entry
+        is unfinished and the line does not open a block of its own.
+        """
+        text = normalise(self.lines[i])
+        if text[:1].islower():
+            return True  # "...proactively;" wrapped before "and can fully monitor ..."
+        if ends_sentence(before):
+            return False
+        return bool(self.lines[i - 1].strip()) and not _OPENS_BLOCK.match(text)
 
     def read_plain(self, start: int, *, one: bool = False) -> tuple[list[tuple[str, bool]], int]:
         """Entries with no bullet: each line (or paragraph) that reads as a demand."""

@@ -9,8 +9,18 @@ from datetime import date
 
 from afi_tracker.domain.model import JUDGEMENTS
 
-# •, ●, -, *, and numbered or lettered lists: "1.", "2)", "(3)", "a)", "(b)".
-BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·]|[-*–](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-h]\)(?=\s))\s*")
+# Every bullet people meet in a copied page: symbols (•, ▪, ○, ·), the private-use
+# bullets Word and PDFs produce (U+F0B7, U+F0A7), Word's "o", dashes and stars,
+# numbers ("1.", "2)", "(3)"), letters ("a)", "(b)") and roman numerals ("(iv)").
+BULLET_RE = re.compile(
+    r"^\s*(?:"
+    r"[•●▪◦‣∙·○■□►▸➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc]"
+    r"|[-*–—o](?=\s)"
+    r"|\(?\d{1,2}[.)](?=\s)"
+    r"|\(?[a-z]\)(?=\s)|\([a-z]\)"
+    r"|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)(?=\s)|\((?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)"
+    r")\s*"
+)
 NOISE = frozenset(
     {
         "skip to content",
@@ -31,6 +41,24 @@ _TERMINAL = (".", "!", "?", ":", ";", ".”", '."', ")")
 def normalise(text: str) -> str:
     """Collapse runs of whitespace; nothing else in the text changes."""
     return " ".join(text.split())
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+def match_key(text: str) -> str:
+    """What two copies of one item share, however they were copied.
+
+    Bullets, runs of whitespace, line wrapping, curly or straight quotes,
+    dashes, case and a joining or closing mark at the end do not count:
+    re-importing a page copied another way must not rewrite its items.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = strip_bullet(text)[1]
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([,.;:!?)])", r"\1", text)
+    text = strip_joiner(text).rstrip(" .;,:")
+    return text.casefold()
 
 
 def is_noise(line: str) -> bool:
