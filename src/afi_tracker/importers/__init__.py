@@ -85,16 +85,16 @@ def merge_repeats(report: ParsedReport) -> None:
     for index, item in enumerate(report.items):
         if item.question is not None:
             item.question = renumber.get(item.question, item.question)
-        key = (
+        item_key = (
             item.kind,
             item.question,
             match_key(item.text),
             tuple(match_key(p) for p in item.parts),
         )
-        if key in seen_items:
-            new_index[index] = seen_items[key]
+        if item_key in seen_items:
+            new_index[index] = seen_items[item_key]
             continue
-        seen_items[key] = new_index[index] = len(kept)
+        seen_items[item_key] = new_index[index] = len(kept)
         kept.append(item)
     for item in kept:
         if item.cause is not None:

@@ -14,6 +14,7 @@ from afi_tracker.domain.model import Record, new_item, new_key, new_report
 from afi_tracker.domain.rules import is_live
 from afi_tracker.errors import InvalidValue, NothingToImport, TransitionRefused
 from afi_tracker.importers import ParsedItem, ParsedReport, parse_text
+from afi_tracker.importers.sources import read_source
 from afi_tracker.importers.text import match_key
 from afi_tracker.store.store import Store, Transaction
 
@@ -63,24 +64,6 @@ class ImportOutcome:
         )
 
 
-def read_report_file(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InvalidValue(f"{path} is a folder, not a report file") from None
-    except OSError as exc:
-        raise InvalidValue(f"cannot read {path}: {exc.strerror or exc}") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise NothingToImport(
-            f"{path} is not UTF-8 text (byte {exc.start})",
-            hint="save the page as UTF-8 plain text and import that",
-        ) from None
-
-
 def import_file(
     store: Store,
     path: Path,
@@ -91,11 +74,12 @@ def import_file(
     command: str,
     allow_supersede: bool = False,
 ) -> ImportOutcome:
-    parsed = parse_text(read_report_file(path), path.name)
+    text, source = read_source(path)
+    parsed = parse_text(text, source)
     return import_parsed(
         store,
         parsed,
-        path.name,
+        source,
         key=key,
         dry_run=dry_run,
         by=by,
