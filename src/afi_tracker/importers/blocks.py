@@ -128,6 +128,8 @@ class BlockReader:
         self.lines = lines
         self.anchor = anchor
         self.items: list[ParsedItem] = []
+        # (first, last) line of each entry the last block read, for ParsedItem.lines.
+        self._spans: list[tuple[int, int]] = []
         self.has_coc_headings = any(COC_HEADING.match(normalise(ln)) for ln in lines)
 
     # -- low-level reading -------------------------------------------------------------
@@ -146,6 +148,7 @@ class BlockReader:
         hard-wrapped continuation of it.
         """
         entries: list[list[str]] = []
+        spans: list[list[int]] = []
         i = self._next_nonblank(start)
         while i < len(self.lines):
             raw = self.lines[i]
@@ -158,11 +161,14 @@ class BlockReader:
             bulleted, body = strip_bullet(raw)
             if bulleted:
                 entries.append([body.strip()])
+                spans.append([i, i])
             elif entries and self._continues(i, entries[-1][-1]):
                 entries[-1].append(body.strip())
+                spans[-1][1] = i
             else:
                 break
             i += 1
+        self._spans.extend((a, b) for a, b in spans)
         return [self._finish(" ".join(parts)) for parts in entries], i
 
     def _continues(self, i: int, before: str) -> bool:
@@ -191,6 +197,7 @@ class BlockReader:
             if text.lower().startswith("we set out"):
                 break
             entries.append(self._finish(text))
+            self._spans.append((i, i))
             i += 1
             if one:
                 break
@@ -312,7 +319,22 @@ class BlockReader:
         """Read every block that opens between `start` and `end`."""
         i = start
         while i < end:
-            i = max(self.scan_line(i, question), i + 1)
+            before = len(self.items)
+            self._spans = []
+            after = max(self.scan_line(i, question), i + 1)
+            self._note_lines(self.items[before:], i)
+            i = after
+
+    def _note_lines(self, new: list[ParsedItem], at: int) -> None:
+        """Each new item's source lines: its own entry's, else the whole block's."""
+        if len(self._spans) == len(new):
+            for item, (first, last) in zip(new, self._spans, strict=True):
+                item.lines = (first + 1, last + 1)
+            return
+        first = min([at, *(a for a, _ in self._spans)])
+        last = max([at, *(b for _, b in self._spans)])
+        for item in new:
+            item.lines = (first + 1, last + 1)
 
     def _is_lead_in(self, index: int) -> bool:
         if index >= len(self.lines):

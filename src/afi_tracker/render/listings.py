@@ -354,7 +354,11 @@ def import_outcome_data(outcome: Any) -> dict[str, Any]:
         "changed": [{"id": i["id"], "fields": f} for i, f in outcome.changed],
         "removed": [i["id"] for i in outcome.removed],
         "unchanged": [i["id"] for i in outcome.unchanged],
-        "items": [item_row(i, report) for i in outcome.items],
+        "items": [
+            {**item_row(i, report), "source_lines": list(outcome.lines.get(i["id"]) or []) or None}
+            for i in outcome.items
+        ],
+        "merged": outcome.merged,
     }
 
 

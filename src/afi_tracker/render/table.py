@@ -52,7 +52,16 @@ def plain(value: object, width: int | None = None) -> Text:
 LARGE = 60
 
 # Which columns a narrow terminal keeps: 0 never goes; higher numbers go first.
-_PRIORITY = {"id": 0, "rag": 0, "status": 1, "due": 1, "when": 1, "deadline": 2, "item": 2}
+_PRIORITY = {
+    "id": 0,
+    "rag": 0,
+    "status": 1,
+    "due": 1,
+    "when": 1,
+    "deadline": 2,
+    "item": 2,
+    "lines": 1,
+}
 
 
 def terminal_width() -> int:
@@ -252,6 +261,14 @@ def _one(col: layout.Col, row: int) -> layout.Col:
     )
 
 
+def _line_range(lines: tuple[int, int] | None) -> str:
+    """Where in the source an item was read: `38` or `101-105`."""
+    if not lines:
+        return ""
+    first, last = lines
+    return str(first) if first == last else f"{first}-{last}"
+
+
 def import_outcome(outcome: object) -> RenderableType:
     from afi_tracker.importers.apply import ImportOutcome
 
@@ -266,6 +283,7 @@ def import_outcome(outcome: object) -> RenderableType:
             "deadline": i.get("deadline"),
             "text": i["text"] + (" [truncated]" if i.get("truncated") else ""),
             "change": state.get(i["id"], "unchanged"),
+            "lines": _line_range(outcome.lines.get(i["id"])),
         }
         for i in outcome.items
     ] + [
@@ -276,6 +294,7 @@ def import_outcome(outcome: object) -> RenderableType:
             "deadline": i.get("deadline"),
             "text": i["text"],
             "change": "removed",
+            "lines": "",
         }
         for i in outcome.removed
     ]
@@ -288,6 +307,7 @@ def import_outcome(outcome: object) -> RenderableType:
                 Column("kind", "Kind"),
                 Column("deadline", "Deadline"),
                 Column("change", "Change"),
+                Column("lines", "Lines"),
                 Column("text", "Text", width=100),
             ],
             rows,
