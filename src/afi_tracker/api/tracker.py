@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from afi_tracker.api import actions, items, measures, undo
+from afi_tracker.api import actions, items, manual, measures, undo
 from afi_tracker.domain.dates import parse_date
 from afi_tracker.domain.model import Record
 from afi_tracker.importers.apply import ImportOutcome, import_file
@@ -239,6 +239,53 @@ class Tracker:
     ) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
             return measures.adopt(tx, report, item, handle, owner)
+    def add_report(
+        self,
+        title: str,
+        *,
+        key: str | None = None,
+        force: str = "",
+        programme: str = "",
+        year: str = "",
+        published: str | None = None,
+        judgement: str | None = None,
+    ) -> Record:
+        """A report added by hand, for one no importer reads."""
+        when = self._date(published)
+        with self.store.transaction(self.command, self.by, create=True) as tx:
+            return manual.add_report(
+                tx,
+                title=title,
+                key=key,
+                force=force,
+                programme=programme,
+                year=year,
+                published=when,
+                judgement_text=judgement,
+            )
+
+    def add_item(
+        self,
+        report: str,
+        kind: str,
+        text: str,
+        *,
+        question: str | None = None,
+        deadline: str | None = None,
+    ) -> Record:
+        when = self._date(deadline)
+        with self.store.transaction(self.command, self.by) as tx:
+            return manual.add_item(
+                tx, report, kind_text=kind, text=text, question=question, deadline=when
+            )
+
+    def edit_item(
+        self, handle: str, *, text: str | None = None, deadline: str | None = None
+    ) -> Record:
+        """Correct an item's text or deadline; the old value stays in the history."""
+        when = self._date(deadline)
+        with self.store.transaction(self.command, self.by) as tx:
+            return manual.edit_item(tx, handle, text=text, deadline=when)
 
     def undo(self, *, force: bool = False) -> undo.Undone:
         """Revert the last command; only the current user's unless `force`."""

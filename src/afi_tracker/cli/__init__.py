@@ -8,6 +8,7 @@ from afi_tracker.cli import (  # noqa: F401  (registers commands)
     actions,
     data,
     items,
+    manual,
     measures,
     plan,
     reporting,

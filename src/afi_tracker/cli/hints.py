@@ -60,6 +60,9 @@ HINTS: Final[dict[str, str]] = {
         "fix the rows in the sheet, teach words with --status-map WORD=STATUS, "
         "or skip rows with --skip ROW"
     ),
+    "report-exists": "choose another with --key KEY, or add items to it: afi item add {key} ...",
+    "report-key-empty": "give a title with letters in it, or --key KEY",
+    "item-edit-nothing": "give --text TEXT and/or --deadline DATE",
     "report-elsewhere": "re-import it with --key {key} to update that report",
     "would-supersede": (
         "check the report is the right one; add --allow-supersede to mark {items} superseded "

@@ -33,8 +33,29 @@ AFI_CARRIED = re.compile(
     re.IGNORECASE,
 )
 COC_HEADING = re.compile(
-    r"^(?:accelerated\s+)?causes? of concern\s*(?::\s*(?P<area>.+))?$", re.IGNORECASE
+    r"^(?:accelerated\s+)?causes? of concern(?:\s+\d{1,2})?\s*(?::\s*(?P<area>.+))?$",
+    re.IGNORECASE,
 )
+# Paragraphs that say what a cause of concern is, not what this one is.
+COC_DEFINITION = re.compile(
+    r"^(?:an?\s+)?(?:accelerated\s+)?cause of concern\s+(?:is|means|will be|may be)\b"
+    r"|^(?:if|where|when)\s+we\s+(?:find|identify|have)\b.*\bcause of concern"
+    r"|^we\s+(?:issue|give|raise|identify|may\s+\w+)\s+an?\s+(?:accelerated\s+)?cause of concern"
+    r"\s+(?:when|if|where)\b",
+    re.IGNORECASE,
+)
+# "In 2022 we identified one cause of concern. This was that the force does not ..."
+COC_PROSE = re.compile(
+    r"\bwe\s+(?:identified|found|gave|raised|issued)\s+(?:a|an|one|\d)\s+"
+    r"(?:accelerated\s+)?cause\s+of\s+concern\b[^.:]*\.(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+COC_PROSE_CAUSE = re.compile(
+    r"^\s*(?:this|it)\s+(?:was|is)\s+that\s+(?P<cause>.+?[.!?])(?=\s+[A-Z]|\s*$)",
+    re.IGNORECASE,
+)
+# "... about the force's failure to:" then fragments that each complete it.
+FRAGMENT_LEAD_IN = re.compile(r"\b(?:failure|failed|failing|fails)\s+to\s*:$", re.IGNORECASE)
 COC_LIST = re.compile(r"\bcauses? of concern\b.*:$", re.IGNORECASE)
 RECS_HEADING = re.compile(r"^recommendations?\s*:?$", re.IGNORECASE)
 REC_QUOTED = re.compile(r"\bwe recommended that\b(?P<addressee>.*?)\bshould\b.*:$", re.IGNORECASE)
@@ -228,14 +249,41 @@ class BlockReader:
         return end
 
     def cause_of_concern(self, start: int, question: str | None) -> int:
-        entries, end = self.read_plain(start, one=True)
+        first = self._next_nonblank(start)
+        while first < len(self.lines) and COC_DEFINITION.match(normalise(self.lines[first])):
+            first = self._next_nonblank(first + 1)  # explains the term: not an item
+        if first < len(self.lines):
+            lead_in = normalise(self.lines[first])
+            nxt = self._next_nonblank(first + 1)
+            if FRAGMENT_LEAD_IN.search(lead_in) and nxt < len(self.lines):
+                if strip_bullet(self.lines[nxt])[0]:
+                    return self.causes_listed(nxt, question, lead_in)
+        entries, end = self.read_plain(first, one=True)
         self._add("cause-of-concern", entries, question)
         return end
 
-    def causes_listed(self, start: int, question: str | None) -> int:
+    def causes_listed(self, start: int, question: str | None, lead_in: str = "") -> int:
         entries, end = self.read_bullets(start)
+        if FRAGMENT_LEAD_IN.search(lead_in):
+            # Each fragment completes the lead-in: the cause is the whole sentence.
+            stem = lead_in.rstrip(" :")
+            entries = [(f"{stem} {text}", truncated) for text, truncated in entries]
         self._add("cause-of-concern", entries, question)
         return end
+
+    def cause_in_prose(self, i: int, rest: str, question: str | None) -> int:
+        """`... one cause of concern. This was that the force ...`: the cause is that clause."""
+        at = i
+        if not rest.strip():
+            at = self._next_nonblank(i + 1)
+            rest = normalise(self.lines[at]) if at < len(self.lines) else ""
+        found = COC_PROSE_CAUSE.match(rest)
+        if not found:
+            return i + 1
+        cause = found.group("cause")
+        self._spans.append((i, at))
+        self._add("cause-of-concern", [(cause[:1].upper() + cause[1:], False)], question)
+        return at + 1
 
     def _current_cause(self) -> int | None:
         for index in range(len(self.items) - 1, -1, -1):
@@ -370,6 +418,9 @@ class BlockReader:
                 )
                 return nxt + 1
             return self.recommendations(text, i + 1, question)
+        prose = COC_PROSE.search(text)
+        if prose and not text.endswith(":"):
+            return self.cause_in_prose(i, prose.group("rest"), question)
         if not text.endswith(":") and not AFI_CARRIED.search(text):
             return i + 1
         nxt = self._next_nonblank(i + 1)
@@ -384,7 +435,7 @@ class BlockReader:
             if self.has_coc_headings:
                 # A summary of the causes set out in full under their own headings.
                 return self.read_bullets(i + 1)[1]
-            return self.causes_listed(i + 1, question)
+            return self.causes_listed(i + 1, question, text)
         if REC_QUOTED.search(text) and bullet_follows:
             return self.quoted_recommendation(text, nxt, question)
         if REC_LEADIN.match(text) or RECS_HEADING.match(text) or "recommendation" in text.lower():

@@ -7,7 +7,13 @@ import re
 from datetime import date
 
 from afi_tracker.importers.base import ParsedReport
-from afi_tracker.importers.text import find_uk_date, is_noise, judgement_line, normalise
+from afi_tracker.importers.text import (
+    find_uk_date,
+    is_noise,
+    judgement_in_prose,
+    judgement_line,
+    normalise,
+)
 
 _TITLE = re.compile(
     r"^(?P<force>.+?)\s+(?P<programme>PEEL)?\s*"
@@ -18,6 +24,9 @@ _DATE_LINE = re.compile(
     r"^(?P<label>last updated|published on|published|sent on|date of publication|date)"
     r"\s*:?\s*(?P<rest>.+)$",
     re.IGNORECASE,
+)
+_DATE_LABEL = re.compile(
+    r"^(?:last updated|published on|published|sent on|date of publication)\s*:?$", re.IGNORECASE
 )
 _BODY_NAME = re.compile(
     r"\b(?P<name>(?:[A-Z][\w’'&-]*[ \t]+){1,4}?(?:Fire and Rescue Service|Fire & Rescue Service|"
@@ -41,10 +50,16 @@ def body_text(lines: list[str], start: int, end: int) -> str:
 
 def page_date(lines: list[str], content: list[int]) -> date | None:
     """The page's own date: "Last updated 27/09/2019", "Published on: 29 March 2022"."""
-    for i in content[:60]:
-        match = _DATE_LINE.match(normalise(lines[i]))
+    for pos, i in enumerate(content[:60]):
+        text = normalise(lines[i])
+        match = _DATE_LINE.match(text)
         if match:
             found = find_uk_date(match.group("rest"))
+            if found:
+                return found[0]
+        if _DATE_LABEL.match(text) and pos + 1 < len(content):
+            # "Sent on" / "Published on" with the date on the next line, no colon.
+            found = find_uk_date(normalise(lines[content[pos + 1]]))
             if found:
                 return found[0]
     return None
@@ -106,12 +121,25 @@ def _name_the_body(report: ParsedReport, lines: list[str], content: list[int]) -
         report.programme = "Fire and rescue inspection" if is_fire else "Inspection"
 
 
-def overall_judgement(lines: list[str], content: list[int], before: int) -> str | None:
-    """A judgement on a line of its own before the first graded question."""
+def overall_judgement(
+    lines: list[str], content: list[int], before: int, *, prose: bool = False
+) -> str | None:
+    """A judgement on a line of its own before the first graded question; with
+    `prose`, else one stated there in a sentence about the body ("<Force> is good at")."""
+    stated: str | None = None
     for i in content:
         if i >= before or normalise(lines[i]).lower().startswith("questions for"):
             break
         found = judgement_line(lines[i])
         if found:
             return found
-    return None
+        if prose and stated is None and _ABOUT_THE_BODY.match(normalise(lines[i])):
+            stated = judgement_in_prose(normalise(lines[i]))
+    return stated
+
+
+# "Northshire Police is good at ...", "The force requires improvement in ..."
+_ABOUT_THE_BODY = re.compile(
+    r"^(?:the (?:force|service|constabulary)|(?:[A-Z][\w&'’-]*\s+){1,6}?"
+    r"(?:Police|Constabulary|Service))\s+(?:is|was|requires)\b"
+)

@@ -31,7 +31,7 @@ def parse(lines: list[str]) -> ParsedReport:
     content = content_lines(lines)
     questions = _find_questions(lines, content)
     first = questions[0][0] if questions else len(lines)
-    report.judgement = overall_judgement(lines, content, first)
+    report.judgement = overall_judgement(lines, content, first, prose=True)
     reader = BlockReader(lines, anchor)
     reader.scan(0, first, None)  # anything before the first question belongs to the page
     report.body.append(ParsedSection(None, body_text(lines, 0, first)))
