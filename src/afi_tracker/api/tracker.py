@@ -239,6 +239,7 @@ class Tracker:
     ) -> Record:
         with self.store.transaction(self.command, self.by) as tx:
             return measures.adopt(tx, report, item, handle, owner)
+
     def add_report(
         self,
         title: str,
