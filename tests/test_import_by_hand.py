@@ -115,3 +115,12 @@ def test_bad_input_by_hand_is_one_line_and_writes_nothing(runner, tmp_path: Path
     nothing = afi(runner, db, "item", "edit", "I1")
     assert nothing.exit_code == 2
     assert nothing.stderr == "Error: nothing to change (give --text TEXT and/or --deadline DATE)\n"
+
+
+def test_undo_restores_an_edited_item(runner, tmp_path: Path):
+    db = tmp_path / "t.json"
+    assert afi(runner, db, "import", str(SAMPLE_2018)).exit_code == 0
+    before = json.loads(afi(runner, db, "items", "--format", "json").stdout)[0]["text"]
+    assert afi(runner, db, "item", "edit", "I1", "--text", "X.").exit_code == 0
+    assert afi(runner, db, "undo").exit_code == 0
+    assert json.loads(afi(runner, db, "items", "--format", "json").stdout)[0]["text"] == before
