@@ -122,3 +122,82 @@ def test_national_recommendations_to_chief_constables_with_a_date():
         ("share data with health partners.", "2024-03-31", "chief constables"),
         ("publish their plans.", "2023-05-01", "chief fire officers"),
     ]
+
+
+REGISTER = (
+    "Northshire Police recommendation register\nLast updated 4 July 2023\n\n"
+    "Improving 101 call handling\n\n"
+    "The force should improve how quickly it answers non-emergency calls.\n"
+    "12/03/2023 Status changed to: In progress\n"
+    "01/06/2023 Status changed to: Complete\n\n"
+    "Victims' code\n\n"
+    "The force should make sure victims are told of their rights.\n"
+    "3 April 2023 - Status changed to: Not started\n"
+)
+
+
+def test_register_entries_with_a_dated_log_of_status_changes():
+    report = parse_text(REGISTER)
+    assert [(i.kind, i.text, i.status, i.status_log) for i in report.items] == [
+        (
+            "recommendation",
+            "The force should improve how quickly it answers non-emergency calls.",
+            "awaiting-sign-off",
+            [
+                {"date": "2023-03-12", "text": "Status changed to: In progress"},
+                {"date": "2023-06-01", "text": "Status changed to: Complete"},
+            ],
+        ),
+        (
+            "recommendation",
+            "The force should make sure victims are told of their rights.",
+            "open",
+            [{"date": "2023-04-03", "text": "Status changed to: Not started"}],
+        ),
+    ]
+
+
+RESPONSE = (
+    "Northshire Fire and Rescue Service 2023\nPublished on: 1 March 2023\n\n"
+    "Recommendation 1: By 31 March 2024, the service should review its risk-based "
+    "inspection programme.\n\n"
+    "Northshire Fire and Rescue Service action: We reviewed the programme in January and "
+    "published it on our website.\n\nAction: Complete\n\n"
+    "Recommendation 2: By 30 June 2024, the service should train all its crews in safe "
+    "and well visits.\n\nNorthshire Fire and Rescue Service action: Training is under way.\n"
+    "Action: In progress\n"
+)
+
+
+def test_the_forces_own_response_is_a_note_and_a_status():
+    report = parse_text(RESPONSE)
+    assert [(i.text[:40], i.response, i.status) for i in report.items] == [
+        (
+            "By 31 March 2024, the service should rev",
+            "We reviewed the programme in January and published it on our website.",
+            "awaiting-sign-off",
+        ),
+        ("By 30 June 2024, the service should trai", "Training is under way.", "in-progress"),
+    ]
+
+
+def test_a_response_and_log_are_stored_and_the_status_set_only_when_new(tmp_path):
+    from afi_tracker.importers.apply import import_file
+    from afi_tracker.store.store import Store
+
+    page = tmp_path / "response.txt"
+    page.write_text(RESPONSE, encoding="utf-8")
+    store = Store.at(tmp_path / "t.json")
+    import_file(store, page, key=None, dry_run=False, by="t", command="afi import")
+    first = store.load().items
+    reviewed = "We reviewed the programme in January and published it on our website."
+    assert [(i["status"], i["response"]) for i in first] == [
+        ("awaiting-sign-off", reviewed),
+        ("in-progress", "Training is under way."),
+    ]
+    assert first[0]["status_reason"] == "the force's published response: Complete"
+    with store.transaction("afi item set", "t") as tx:
+        tx.update("items", tx.item("I2"), status="open")
+    again = import_file(store, page, key=None, dry_run=False, by="t", command="afi import")
+    assert (len(again.changed), len(again.removed)) == (0, 0)
+    assert store.load().item("I2")["status"] == "open"  # the user's status stands

@@ -30,7 +30,11 @@ _REPORT_FIELDS = (
     "parts",
     "truncated",
     "position",
+    "response",
+    "status_log",
 )
+# Set only where the page has them, so stores from before them see no change.
+_OPTIONAL_FIELDS = ("response", "status_log")
 
 
 @dataclass
@@ -192,13 +196,24 @@ def apply(
     stored: list[Record] = []
     for position, (p_item, old) in enumerate(pairs):
         values = _item_fields(p_item, position)
+        for optional in _OPTIONAL_FIELDS:
+            if not values[optional] and (old is None or optional not in old):
+                del values[optional]
         if old is not None:
             _keep_stored_wording(old, values)
         if old is None:
+            if p_item.status is not None and p_item.status != "open":
+                # Where the force's published response says it stands; never on re-import.
+                values["status"] = p_item.status
+                values["status_reason"] = f"the force's published response: {p_item.status_words}"
             record = tx.insert("items", new_item(report=key, **values))
             outcome.new.append(record)
         else:
-            what = [f for f in _REPORT_FIELDS if old.get(f) != values[f] and f != "position"]
+            what = [
+                f
+                for f in _REPORT_FIELDS
+                if f in values and old.get(f) != values[f] and f != "position"
+            ]
             record = tx.update("items", old, **values)
             (outcome.changed.append((record, what)) if what else outcome.unchanged.append(record))
         stored.append(record)
@@ -252,6 +267,8 @@ def _item_fields(item: ParsedItem, position: int) -> dict[str, Any]:
         "parts": list(item.parts),
         "truncated": item.truncated,
         "position": position,
+        "response": item.response,
+        "status_log": [dict(entry) for entry in item.status_log],
     }
 
 

@@ -54,6 +54,30 @@ COC_PROSE_CAUSE = re.compile(
     r"^\s*(?:this|it)\s+(?:was|is)\s+that\s+(?P<cause>.+?[.!?])(?=\s+[A-Z]|\s*$)",
     re.IGNORECASE,
 )
+# The force's own published response under a recommendation:
+# "Northshire Fire and Rescue Service action: We have ...", "Action: Complete".
+RESPONSE = re.compile(
+    r"^(?P<who>(?:(?:[A-Z][\w&'’-]*|and|of|&)\s+){0,10}?)(?i:action|response|update|progress)"
+    r"(?:\s+status)?\s*:\s*(?P<text>\S.*)$"
+)
+# A register entry's dated log: "12/03/2023 Status changed to In progress".
+LOG_LINE = re.compile(
+    r"^(?P<when>\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})\s*[-–:]?\s+(?P<what>\S.*)$"
+)
+# The force's words for where a recommendation stands, and the item status each means.
+# "Complete" is the force's claim, not a board's sign-off: it awaits sign-off.
+RESPONSE_STATUS = {
+    "complete": "awaiting-sign-off",
+    "completed": "awaiting-sign-off",
+    "closed": "awaiting-sign-off",
+    "discharged": "awaiting-sign-off",
+    "in progress": "in-progress",
+    "ongoing": "in-progress",
+    "partially complete": "in-progress",
+    "on track": "in-progress",
+    "not started": "open",
+    "open": "open",
+}
 # "... about the force's failure to:" then fragments that each complete it.
 FRAGMENT_LEAD_IN = re.compile(r"\b(?:failure|failed|failing|fails)\s+to\s*:$", re.IGNORECASE)
 COC_LIST = re.compile(r"\bcauses? of concern\b.*:$", re.IGNORECASE)
@@ -390,9 +414,76 @@ class BlockReader:
         text = normalise(self.lines[index])
         return text.endswith(":") and not strip_bullet(self.lines[index])[0]
 
+    def _status_words(self, text: str) -> str | None:
+        words = re.sub(r"^status\s+(?:changed\s+)?(?:to\s*)?:?\s*", "", text, flags=re.I)
+        return RESPONSE_STATUS.get(words.strip(" .").lower())
+
+    def response(self, i: int, text: str) -> int | None:
+        """A response line under the last recommendation: its status or its note."""
+        match = RESPONSE.match(text)
+        last = self.items[-1] if self.items else None
+        if not match or last is None or last.kind != "recommendation" or last.lines is None:
+            return None
+        if i - last.lines[1] > 12:
+            return None  # too far below to be this recommendation's response
+        said = match.group("text").strip()
+        status = self._status_words(said)
+        if status is not None:
+            last.status, last.status_words = status, said.rstrip(".")
+        else:
+            last.response = " ".join(filter(None, [last.response, said]))
+        return i + 1
+
+    def register_entry(self, i: int, question: str | None) -> int:
+        """A recommendation sentence with no heading, then its dated log of status
+        changes: the sentence is the item, the log its status history."""
+        log: list[dict[str, str]] = []
+        j = self._next_nonblank(i + 1)
+        last = i
+        while j < len(self.lines):
+            match = LOG_LINE.match(normalise(self.lines[j]))
+            if not match:
+                break
+            found = find_uk_date(match.group("when"))
+            log.append(
+                {
+                    "date": found[0].isoformat() if found else match.group("when"),
+                    "text": match.group("what"),
+                }
+            )
+            last = j
+            j = self._next_nonblank(j + 1)
+        text, truncated = self._finish(self.lines[i])
+        deadline, deadline_text = resolve_deadline(text, self.anchor)
+        lead = REC_LEADIN.match(text + ":")
+        item = ParsedItem(
+            "recommendation",
+            text,
+            question=question,
+            deadline=deadline,
+            deadline_text=deadline_text,
+            addressee=lead.group("addressee") if lead else None,
+            truncated=truncated,
+            status_log=log,
+        )
+        for entry in log:
+            status = self._status_words(entry["text"])
+            if status is not None:
+                item.status, item.status_words = status, entry["text"]
+        self._spans.append((i, last))
+        self.items.append(item)
+        return last + 1
+
     def scan_line(self, i: int, question: str | None) -> int:
         """Look at line `i`; if it opens a block, read it. Returns where to go on."""
         text = normalise(self.lines[i])
+        answered = self.response(i, text)
+        if answered is not None:
+            return answered
+        if text and SHOULD_SENTENCE.search(text) and not strip_bullet(self.lines[i])[0]:
+            nxt = self._next_nonblank(i + 1)
+            if nxt < len(self.lines) and LOG_LINE.match(normalise(self.lines[nxt])):
+                return self.register_entry(i, question)
         if AFI_HEADING.match(text):
             return self.areas_for_improvement(i + 1, question)
         numbered = AFI_NUMBERED.match(text)
