@@ -448,8 +448,8 @@ def test_invalid_utf8_import_is_refused_and_nothing_written(db, tmp_path, runner
     result = invoke(runner, "--db", str(db), "import", str(bad))
     assert (result.exit_code, result.stderr) == (
         1,
-        f"Error: {bad} is not UTF-8 text (byte 41) (save the page as UTF-8 plain text and "
-        "import that)\n",
+        f"Error: {bad} is not UTF-8 text (byte 41 cannot be read as UTF-8) (save it as "
+        "UTF-8 (in Notepad: Save as, Encoding UTF-8) and import that)\n",
     )
     assert db.read_bytes() == before
 

@@ -219,11 +219,12 @@ class BlockReader:
     def _continues(self, i: int, before: str) -> bool:
         """Line `i` is the wrapped rest of the entry that so far ends `before`.
 
-        Lower case always continues the entry; anything else does when the entry
-        is unfinished and the line does not open a block of its own.
+        Lower case continues an entry that has not ended its last sentence (one
+        ending `;` may go on); anything else does when the entry is unfinished
+        and the line does not open a block of its own.
         """
         text = normalise(self.lines[i])
-        if text[:1].islower():
+        if text[:1].islower() and not before.rstrip().endswith((".", "!", "?", '."', ".”")):
             return True  # "...proactively;" wrapped before "and can fully monitor ..."
         if ends_sentence(before):
             return False

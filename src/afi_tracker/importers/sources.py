@@ -31,19 +31,21 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", r
 
 def read_source(path: Path) -> tuple[str, str]:
     """(the report's text, the name to record as its source)."""
-    name = "standard input" if str(path) == STDIN else path.name
+    # Errors name the path as given; the report records the file's own name.
+    name = "standard input" if str(path) == STDIN else str(path)
+    source = "standard input" if str(path) == STDIN else path.name
     raw = _read_bytes(path, name)
     kind = _kind(path, raw)
     if kind == "pdf":
-        return pdf_to_text(raw, name), name
+        return pdf_to_text(raw, name), source
     if kind == "html":
-        return html_to_text(_decode(raw, name, _declared_charset(raw)), name), name
+        return html_to_text(_decode(raw, name, _declared_charset(raw)), name), source
     if b"\x00" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise NothingToImport(
             f"{name} is a binary file, not a report's text",
             hint="import the report's text, its saved web page (.html) or its PDF",
         )
-    return _decode(raw, name, "utf-8"), name
+    return _decode(raw, name, "utf-8"), source
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
