@@ -133,6 +133,10 @@ def test_the_same_report_under_another_key_is_refused(tmp_path: Path):
     with pytest.raises(NothingToImport, match="already in the store as west-mercia-peel-2018"):
         run(store, variant, key="wm-2018")
     assert (tmp_path / "t.json").read_bytes() == before
+    copy = import_file(
+        store, variant, key="wm-2018", dry_run=False, by="t", command="afi import", allow_copy=True
+    )
+    assert len(copy.new) == 8  # a second copy only when asked for
 
 
 def test_cli_refuses_to_supersede_live_work_without_the_flag(runner, tmp_path: Path):

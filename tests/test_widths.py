@@ -183,7 +183,7 @@ def many_reports(runner, db):
     sample = str(ROOT / "samples" / "west-mercia-peel-2018-legitimacy.txt")
     for n in range(1, 9):
         key = f"west-mercia-peel-2018-legitimacy-copy-{n}"
-        result = invoke(runner, "--db", str(db), "import", sample, "--key", key)
+        result = invoke(runner, "--db", str(db), "import", sample, "--key", key, "--copy")
         assert result.exit_code == 0, result.output
     invoke(runner, "--db", str(db), "add", "I9", "Train", "--owner", "o", "--due", "01/03/2025")
     return db

@@ -146,12 +146,20 @@ class Tracker:
             return items.set_status(tx, handle, status, reason)
 
     def import_report(
-        self, path: Path, *, key: str | None, dry_run: bool, allow_supersede: bool = False
+        self,
+        path: Path,
+        *,
+        key: str | None,
+        dry_run: bool,
+        allow_supersede: bool = False,
+        allow_copy: bool = False,
     ) -> ImportOutcome:
         """Read a report file and add or update its report and items (nothing with dry_run).
 
         A path of `-` reads standard input. An item with work recorded against it
-        is marked superseded only with allow_supersede; otherwise nothing is written.
+        is marked superseded only with allow_supersede, and a report already stored
+        under another key is imported again only with allow_copy; otherwise nothing
+        is written.
         """
         return import_file(
             self.store,
@@ -161,6 +169,7 @@ class Tracker:
             by=self.by,
             command=self.command,
             allow_supersede=allow_supersede,
+            allow_copy=allow_copy,
         )
 
     def import_plan(

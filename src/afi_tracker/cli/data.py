@@ -51,6 +51,12 @@ def import_(
             help="Let a re-import mark items with actions superseded (asked on a terminal).",
         ),
     ] = False,
+    copy: Annotated[
+        bool,
+        typer.Option(
+            "--copy", help="Import a report already stored under another key as a second copy."
+        ),
+    ] = False,
     fmt: RecordFormatOption = RecordFormat.table,
     by: ByOption = None,
 ) -> None:
@@ -67,14 +73,16 @@ def import_(
     tracker = _tracker(by)
     try:
         outcome = tracker.import_report(
-            file, key=key, dry_run=dry_run, allow_supersede=allow_supersede
+            file, key=key, dry_run=dry_run, allow_supersede=allow_supersede, allow_copy=copy
         )
     except TransitionRefused as exc:
         # On a terminal, ask; elsewhere the error says to add --allow-supersede.
         if exc.code != "would-supersede" or not _interactive() or str(file) == "-":
             raise
         typer.confirm(f"{exc.message.split(';')[0]}. Go ahead?", abort=True, err=True)
-        outcome = tracker.import_report(file, key=key, dry_run=dry_run, allow_supersede=True)
+        outcome = tracker.import_report(
+            file, key=key, dry_run=dry_run, allow_supersede=True, allow_copy=copy
+        )
     _say(outcome.summary())
     _emit(fmt, "import_outcome", outcome)
 

@@ -63,7 +63,9 @@ HINTS: Final[dict[str, str]] = {
     "report-exists": "choose another with --key KEY, or add items to it: afi item add {key} ...",
     "report-key-empty": "give a title with letters in it, or --key KEY",
     "item-edit-nothing": "give --text TEXT and/or --deadline DATE",
-    "report-elsewhere": "re-import it with --key {key} to update that report",
+    "report-elsewhere": (
+        "re-import it with --key {key} to update that report, or add --copy to keep a second copy"
+    ),
     "would-supersede": (
         "check the report is the right one; add --allow-supersede to mark {items} superseded "
         "(their actions are kept)"

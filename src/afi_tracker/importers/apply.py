@@ -77,6 +77,7 @@ def import_file(
     by: str,
     command: str,
     allow_supersede: bool = False,
+    allow_copy: bool = False,
 ) -> ImportOutcome:
     text, source = read_source(path)
     parsed = parse_text(text, source)
@@ -89,6 +90,7 @@ def import_file(
         by=by,
         command=command,
         allow_supersede=allow_supersede,
+        allow_copy=allow_copy,
     )
 
 
@@ -102,13 +104,20 @@ def import_parsed(
     by: str,
     command: str,
     allow_supersede: bool = False,
+    allow_copy: bool = False,
 ) -> ImportOutcome:
     if key is not None and not key.strip():
         raise InvalidValue("the report key must not be empty")
     report_key = (key or parsed.default_key()).strip()
     with store.transaction(command, by, create=True, dry_run=dry_run) as tx:
         return apply(
-            tx, parsed, report_key, source, dry_run=dry_run, allow_supersede=allow_supersede
+            tx,
+            parsed,
+            report_key,
+            source,
+            dry_run=dry_run,
+            allow_supersede=allow_supersede,
+            allow_copy=allow_copy,
         )
 
 
@@ -141,8 +150,9 @@ def apply(
     *,
     dry_run: bool = False,
     allow_supersede: bool = False,
+    allow_copy: bool = False,
 ) -> ImportOutcome:
-    elsewhere = _same_report_elsewhere(tx, parsed, key)
+    elsewhere = None if allow_copy else _same_report_elsewhere(tx, parsed, key)
     if elsewhere is not None:
         raise NothingToImport(
             f"this report is already in the store as {elsewhere}; nothing was imported",
