@@ -178,3 +178,31 @@ def test_cli_refuses_to_supersede_live_work_without_the_flag(runner, tmp_path: P
     done = invoke(runner, "--db", str(db), "import", str(edited), "--allow-supersede")
     assert done.exit_code == 0, done.output
     assert "1 removed" in done.stderr
+
+
+@pytest.mark.parametrize(("answer", "code"), [("y\n", 0), ("n\n", 1)])
+def test_on_a_terminal_superseding_live_work_is_asked(
+    runner, tmp_path: Path, monkeypatch, answer, code
+):
+    from tests.conftest import invoke
+
+    db = tmp_path / "t.json"
+    assert invoke(runner, "--db", str(db), "import", str(SAMPLE_2018)).exit_code == 0
+    added = invoke(
+        runner, "--db", str(db), "add", "I8", "Review boards", "--owner", "DCC", "--due", "1/1/2030"
+    )
+    assert added.exit_code == 0, added.output
+    edited = tmp_path / "edited.txt"
+    edited.write_text(
+        "\n".join(ln for ln in SEED.splitlines() if "promotion and selection processes" not in ln),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("afi_tracker.cli.root._interactive", lambda: True)
+    before = db.read_bytes()
+    result = invoke(runner, "--db", str(db), "import", str(edited), input=answer)
+    assert result.exit_code == code, result.output
+    assert "would mark I8 superseded, but it has actions. Go ahead? [y/N]" in result.stderr
+    if code:
+        assert db.read_bytes() == before
+    else:
+        assert "1 removed" in result.stderr

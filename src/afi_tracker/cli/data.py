@@ -13,7 +13,6 @@ from afi_tracker.cli.root import (
     RecordFormatOption,
     _as_of,
     _emit,
-    _interactive,
     _say,
     _settings,
     _store,
@@ -77,7 +76,10 @@ def import_(
         )
     except TransitionRefused as exc:
         # On a terminal, ask; elsewhere the error says to add --allow-supersede.
-        if exc.code != "would-supersede" or not _interactive() or str(file) == "-":
+        from afi_tracker.cli import root
+
+        # Looked up at call time, so tests can stand in a terminal.
+        if exc.code != "would-supersede" or not root._interactive() or str(file) == "-":
             raise
         typer.confirm(f"{exc.message.split(';')[0]}. Go ahead?", abort=True, err=True)
         outcome = tracker.import_report(
