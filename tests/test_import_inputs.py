@@ -255,3 +255,13 @@ def test_html_headings_and_list_items_become_lines_and_bullets():
         "Northshire 2022\n\nAreas for improvement\n\n• The service should act.\n"
         "• The service should plan.\n"
     )
+
+
+def test_a_report_title_in_a_hero_banner_is_kept():
+    text = html_to_text(
+        '<body><div class="cookie-consent">We use cookies</div><main>'
+        '<div class="hero-banner"><h1>Northshire 2022</h1></div>'
+        '<div class="social-share">Share this page</div>'
+        "<h2>Areas for improvement</h2><ul><li>The service should act.</li></ul></main></body>"
+    )
+    assert text == "Northshire 2022\n\nAreas for improvement\n\n• The service should act.\n"

@@ -128,9 +128,11 @@ _DROP_TAGS = (
     "select",
     "head",
 )
+# Named for what they are, not how they look: a "hero-banner" or "page-navigation"
+# inside the report may hold its title, so only these words count.
 _CHROME = re.compile(
-    r"cookie|consent|gdpr|banner|breadcrumb|skip-?link|site-?header|site-?footer|"
-    r"masthead|navigation|navbar|menu|share|social",
+    r"cookie|consent|gdpr|breadcrumb|skip-?link|site-?header|site-?footer|masthead|navbar"
+    r"|(?:^|[\s_-])(?:share|social|menu)(?:[\s_-]|$)",
     re.IGNORECASE,
 )
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})
