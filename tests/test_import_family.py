@@ -171,7 +171,7 @@ RESPONSE = (
 
 def test_the_forces_own_response_is_a_note_and_a_status():
     report = parse_text(RESPONSE)
-    assert [(i.text[:40], i.response, i.status) for i in report.items] == [
+    assert [(i.text[:40], i.force_response, i.status) for i in report.items] == [
         (
             "By 31 March 2024, the service should rev",
             "We reviewed the programme in January and published it on our website.",
@@ -191,7 +191,7 @@ def test_a_response_and_log_are_stored_and_the_status_set_only_when_new(tmp_path
     import_file(store, page, key=None, dry_run=False, by="t", command="afi import")
     first = store.load().items
     reviewed = "We reviewed the programme in January and published it on our website."
-    assert [(i["status"], i["response"]) for i in first] == [
+    assert [(i["status"], i["force_response"]) for i in first] == [
         ("awaiting-sign-off", reviewed),
         ("in-progress", "Training is under way."),
     ]

@@ -30,11 +30,11 @@ _REPORT_FIELDS = (
     "parts",
     "truncated",
     "position",
-    "response",
+    "force_response",
     "status_log",
 )
 # Set only where the page has them, so stores from before them see no change.
-_OPTIONAL_FIELDS = ("response", "status_log")
+_OPTIONAL_FIELDS = ("force_response", "status_log")
 
 
 @dataclass
@@ -277,7 +277,7 @@ def _item_fields(item: ParsedItem, position: int) -> dict[str, Any]:
         "parts": list(item.parts),
         "truncated": item.truncated,
         "position": position,
-        "response": item.response,
+        "force_response": item.force_response,
         "status_log": [dict(entry) for entry in item.status_log],
     }
 

@@ -36,7 +36,7 @@ class ParsedItem:
     truncated: bool = False
     lines: tuple[int, int] | None = None  # first and last source line, 1-based
     # The force's own published response, and where it says the item stands.
-    response: str | None = None
+    force_response: str | None = None
     status: str | None = None  # an item status, from the force's words; only for new items
     status_words: str | None = None
     status_log: list[dict[str, str]] = field(default_factory=list)  # [{date, text}]

@@ -432,7 +432,7 @@ class BlockReader:
         if status is not None:
             last.status, last.status_words = status, said.rstrip(".")
         else:
-            last.response = " ".join(filter(None, [last.response, said]))
+            last.force_response = " ".join(filter(None, [last.force_response, said]))
         return i + 1
 
     def register_entry(self, i: int, question: str | None) -> int:
