@@ -257,3 +257,24 @@ def test_awaiting_sign_off_says_for_how_long(runner, busy):
 
     days = (date(2099, 12, 31) - date.today()).days
     assert (i1["rag"], i1["why"]) == ("green", f"awaiting sign-off {days} days")
+
+
+def test_response_date_is_marked_passed_only_without_a_published_response(runner, db):
+    """The 56-day date is "(passed)" until each recommendation has a recorded
+    response, as of the --as-of date: one recorded later does not count."""
+    from datetime import date
+
+    today = date.today().strftime("%d/%m/%Y")
+
+    def passed(as_of):
+        data = json.loads(run(runner, db, "status", "--as-of", as_of, "-f", "json").stdout)
+        table = run(runner, db, "status", "--as-of", as_of).stdout
+        shown = "response due 2019-11-22 (passed)" in " ".join(table.split())
+        assert data["reports"][0]["response_passed"] is shown
+        return shown
+
+    assert passed("22/11/2019") is False  # the 56th day itself
+    assert passed("23/11/2019") is True
+    run(runner, db, "item", "respond", "I3", "--accepted", "--text", "We accept this.")
+    assert passed(today) is False
+    assert passed("23/11/2019") is True  # the response came later than that

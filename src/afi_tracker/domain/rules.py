@@ -221,3 +221,21 @@ def real_evidence(item: Record, actions: Iterable[Record] = ()) -> bool:
             for e in action.get("evidence") or []
         ]
     return any(isinstance(r, str) and not is_placeholder(r) for r in refs)
+
+
+def response_outstanding(items: Iterable[Record], as_of: date) -> bool:
+    """No published response yet, as of a date: a recommendation without a
+    recorded response (s55(5B) asks one for each), or, in a report with no
+    recommendation, no item with one. A response recorded after `as_of` does
+    not count."""
+    day = as_of.isoformat()
+
+    def answered(item: Record) -> bool:
+        response = item.get("response") or {}
+        return bool(response) and str(response.get("at", ""))[:10] <= day
+
+    chosen = list(items)
+    recommendations = [i for i in chosen if i.get("kind") == "recommendation"]
+    if recommendations:
+        return not all(answered(i) for i in recommendations)
+    return not any(answered(i) for i in chosen)

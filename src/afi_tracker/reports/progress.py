@@ -28,6 +28,7 @@ from afi_tracker.domain.rules import (
     measure_missed,
     meets_target,
     rag,
+    response_outstanding,
 )
 from afi_tracker.store.store import Snapshot
 
@@ -159,7 +160,8 @@ class ReportProgress:
     response_due: str | None
     questions: list[QuestionProgress]
     totals: Totals
-    # The PCC's 56-day response date has passed (as of the view's date).
+    # The PCC's 56-day response date has passed (as of the view's date) with no
+    # published response recorded (rules.response_outstanding).
     response_passed: bool = False
 
 
@@ -307,7 +309,8 @@ def compute(
                 due,
                 questions,
                 totals,
-                response_passed=is_overdue(due, as_of),
+                response_passed=is_overdue(due, as_of)
+                and response_outstanding(items_by_report[report["key"]], as_of),
             )
         )
         overall.merge(totals)
