@@ -7,9 +7,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from afi_tracker.api.measures import parse_value
 from afi_tracker.domain.model import Rag
 from afi_tracker.domain.rules import measure_latest, measure_missed, rag
+from afi_tracker.errors import InvalidValue
 from afi_tracker.reports.check import Options, evaluate
 from afi_tracker.reports.progress import compute
 from afi_tracker.store.store import Store
@@ -283,3 +287,24 @@ def test_measure_completion_and_progress_library(runner, db: Path):
     view = compute(Store.at(db).load(), date(2099, 4, 1))
     i8 = [i for q in view.reports[0].questions for i in q.items if i.id == "I8"][0]
     assert i8.measures[0].missed == "measure 60% < target 90%"
+
+
+@given(
+    value=st.decimals(min_value=0, max_value=10000, places=1, allow_nan=False),
+    suffix=st.sampled_from(["", "%", " %", " percent", " per cent"]),
+)
+def test_parse_value_reads_any_number_in_its_unit(value, suffix):
+    assert parse_value(f"{value}{suffix}", "%") == float(value)
+
+
+@given(text=st.text(max_size=20))
+def test_parse_value_refuses_or_reads_never_crashes(text):
+    try:
+        assert isinstance(parse_value(text, "days"), float)
+    except InvalidValue as exc:
+        assert exc.message.startswith(('value "', "value "))
+
+
+def test_findings_csv(runner, db: Path):
+    lines = ok(runner, "--db", str(db), "findings", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("kind,") and any(",C1," in line for line in lines)
