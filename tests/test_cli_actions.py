@@ -163,7 +163,7 @@ def test_user_text_is_stored_exactly_and_shown_literally(runner, db):
     title = "[bold red]Urgent[/] :smile: [link=http://evil]x[/link]"
     owner = "Sgt \x1b[31mRed\x1b]8;;http://evil\x07 \u202eevil\x9b"
     run(runner, db, "add", "I1", title, "--owner", owner, "--due", "eom")
-    stored = json.loads(db.read_text())["actions"]["1"]
+    (stored,) = json.loads(db.read_text())["actions"].values()
     assert (stored["title"], stored["owner"]) == (title, owner)
     for args in (["list"], ["show", "A1"], ["show", "I1"], ["log"]):
         out = run(runner, db, *args).stdout

@@ -306,6 +306,10 @@ def _shipped() -> dict:
     return json.loads(SHIPPED.read_text())
 
 
+def _first(data: dict, table: str) -> dict:
+    return data[table][min(data[table])]
+
+
 def _edited(change) -> str:
     data = _shipped()
     change(data)
@@ -324,16 +328,16 @@ CORRUPT = {
         'duplicate key "kind"',
     ),
     "non-integer document id": (
-        _edited(lambda d: d["items"].update({"I9": d["items"]["1"]})),
+        _edited(lambda d: d["items"].update({"I9": _first(d, "items")})),
         "items[I9]: document id is not a positive whole number",
     ),
     "wrong field type": (
-        _edited(lambda d: d["items"]["1"].update(text=["a"])),
-        "items[1].text: is a list",
+        _edited(lambda d: _first(d, "items").update(text=["a"])),
+        f"items[{min(_shipped()['items'])}].text: is a list",
     ),
     "unknown status": (
-        _edited(lambda d: d["items"]["1"].update(status="finished")),
-        'items[1].status: "finished" is not an allowed value',
+        _edited(lambda d: _first(d, "items").update(status="finished")),
+        f'items[{min(_shipped()["items"])}].status: "finished" is not an allowed value',
     ),
     "newer schema": (
         _edited(lambda d: d["meta"]["1"].update(schema=99)),
@@ -365,11 +369,13 @@ def test_damaged_store_is_refused_with_file_and_fault_and_never_overwritten(tmp_
 
 
 def test_doctor_lists_every_problem_with_its_location(tmp_path, runner):
+    from afi_tracker.store.keys import doc_key
     from tests.conftest import invoke
 
     data = _shipped()
-    data["items"]["2"]["kind"] = "wish"
-    data["items"]["3"]["text"] = None
+    key = {doc["id"]: k for k, doc in data["items"].items()}
+    data["items"][key["I2"]]["kind"] = "wish"
+    data["items"][key["I3"]]["text"] = None
     data["actions"] = {
         "1": {
             "uid": "a",
@@ -386,19 +392,28 @@ def test_doctor_lists_every_problem_with_its_location(tmp_path, runner):
     result = invoke(runner, "--db", str(db), "doctor", "-f", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["problems"] == [
-        'items[2].kind: "wish" is not an allowed value',
-        "items[3].text: is null",
+        *sorted(
+            [
+                f'items[{key["I2"]}].kind: "wish" is not an allowed value',
+                f"items[{key['I3']}].text: is null",
+            ]
+        ),
+        "actions[1]: document id does not match its uid",
     ]
-    data["items"]["2"]["kind"] = "area-for-improvement"
-    data["items"]["3"]["text"] = "fixed"
+    data["items"][key["I2"]]["kind"] = "area-for-improvement"
+    data["items"][key["I3"]]["text"] = "fixed"
+    action = dict(data["actions"].pop("1"), id="7")
+    data["actions"][doc_key("a")] = action
+    data["actions"][doc_key("b")] = dict(action, uid="b", id="I3", item="I1")
     db.write_text(json.dumps(data))
     result = invoke(runner, "--db", str(db), "doctor", "-f", "json")
-    assert json.loads(result.stdout)["problems"] == [
-        'actions[1].id: "A7" does not match its document id (expected A1)',
-        'actions[1].item: no item "I99"',
+    assert sorted(json.loads(result.stdout)["problems"]) == [
+        f'actions[{doc_key("a")}].id: "7" is not a handle like A12',
+        f'actions[{doc_key("a")}].item: no item "I99"',
+        f'actions[{doc_key("b")}].id: "I3" is not a handle like A12',
     ]
     ok = invoke(runner, "--db", str(SHIPPED), "doctor")
-    assert ok.exit_code == 0 and "OK (schema 2;" in ok.stdout
+    assert ok.exit_code == 0 and "OK (schema 3;" in ok.stdout
 
 
 # -- 5. schema versions ----------------------------------------------------------------------
@@ -416,10 +431,12 @@ def test_older_store_is_migrated_on_first_write_with_a_backup(tmp_path, runner):
     result = invoke(runner, "--db", str(db), "start", "A2")
     assert result.exit_code == 0, result.output
     backup = tmp_path / "tracker.json.bak-v1"
-    assert f"Migrated {db} from schema 1 to 2; the old file is kept as {backup}" in result.stderr
+    assert f"Migrated {db} from schema 1 to 3; the old file is kept as {backup}" in result.stderr
     assert backup.read_bytes() == original
     data = json.loads(db.read_text())
-    assert data["meta"]["1"]["schema"] == 2
+    assert data["meta"]["1"]["schema"] == 3
+    assert sorted(a["id"] for a in data["actions"].values()) == ["A1", "A2"]
+    assert all("notes" in d for d in data["action_details"].values())
     note_change = next(
         c for e in data["history"].values() for c in e.get("changes", []) if c["field"] == "notes"
     )
@@ -434,6 +451,36 @@ def test_older_store_is_migrated_on_first_write_with_a_backup(tmp_path, runner):
     assert "A1 notes + second note" in shown
     again = invoke(runner, "--db", str(db), "undo")
     assert "Migrated" not in again.stderr
+
+
+def test_schema_2_store_migrates_the_same_in_every_clone(tmp_path, runner):
+    """Two clones that migrate one store write the same bytes: a merge sees no change."""
+    from tests.conftest import ROOT, invoke
+
+    written = []
+    for clone in ("a", "b"):
+        folder = tmp_path / clone
+        folder.mkdir()
+        db = folder / "tracker.json"
+        shutil.copyfile(ROOT / "tests" / "fixtures" / "store-v2.json", db)
+        original = db.read_bytes()
+        result = invoke(
+            runner, "--db", str(db), "item", "set", "I1", "--status", "in-progress", "--reason", "x"
+        )
+        assert result.exit_code == 0, result.output
+        assert f"from schema 2 to 3; the old file is kept as {db}.bak-v2" in result.stderr
+        assert (folder / "tracker.json.bak-v2").read_bytes() == original
+        data = json.loads(db.read_text())
+        written.append({t: v for t, v in data.items() if t not in ("meta", "history")})
+        old = json.loads(original)
+        assert len(data["history"]) == len(old["history"]) + 1
+        assert sorted(i["id"] for i in data["items"].values()) == sorted(
+            i["id"] for i in old["items"].values()
+        )
+        assert data["meta"]["1"]["next"]["items"] == old["meta"]["1"]["next"]["items"]
+        doctor = invoke(runner, "--db", str(db), "doctor")
+        assert doctor.exit_code == 0, doctor.output
+    assert written[0] == written[1]
 
 
 # -- 6. hostile text on import ---------------------------------------------------------------

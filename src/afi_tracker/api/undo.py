@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from afi_tracker.domain.model import Record
 from afi_tracker.errors import NothingToUndo, UndoRefused
 from afi_tracker.store.history import describe
+from afi_tracker.store.keys import doc_key
 from afi_tracker.store.store import Transaction
 
 
 @dataclass
 class Undone:
-    txn: int
+    txn: int  # the command's number in the history listing
     command: str
     by: str
     at: str
@@ -49,7 +50,10 @@ def undo_last(tx: Transaction, *, force: bool = False) -> Undone:
             code="undo-someone-else",
         )
     for entry in reversed(entries):
-        table, doc = entry["table"], int(entry["doc"])
+        # Records are found by uid (their document id), never by handle: a
+        # merge may have renumbered the handle since.
+        table = entry["table"]
+        doc = doc_key(entry["uid"]) if entry.get("uid") else str(entry["doc"])
         current = tx.tables[table].get(doc)
         if entry["op"] == "create" and current is not None:
             tx.delete(table, current)
@@ -61,7 +65,8 @@ def undo_last(tx: Transaction, *, force: bool = False) -> Undone:
     first = entries[0]
     records = list(dict.fromkeys(e["record"] for e in entries))
     reverted = [line for e in tx.pending for line in describe(e)]
-    return Undone(txn, first["command"], first["by"], first["at"], records, reverted)
+    number = sorted({e["txn"] for e in history}).index(txn) + 1
+    return Undone(number, first["command"], first["by"], first["at"], records, reverted)
 
 
 def _before(current: Record, change: Record) -> object:

@@ -25,6 +25,10 @@ HINTS: Final[dict[str, str]] = {
     "no-store": "run `afi import REPORT.txt` to create one, or pass --db PATH",
     "store-invalid": "run `afi doctor` to list every problem; afi will not overwrite it",
     "store-read-only": "ask its owner to give you write access, or work on a copy",
+    "conflict-markers": (
+        "run `afi git resolve` to merge it record by record from git's copies, "
+        "and `afi git setup` so the next merge needs no resolving"
+    ),
     "store-folder-missing": "check --db, AFI_DB or the db setting in afi.toml",
     "undo-someone-else": "ask them, or add --force to revert it anyway",
     "output-is-store": "give -o a new file name, for example report.json",

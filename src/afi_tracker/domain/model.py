@@ -12,7 +12,7 @@ from typing import Any, Final
 
 Record = dict[str, Any]
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 JUDGEMENTS: Final = (
     "Outstanding",

@@ -24,6 +24,7 @@ from afi_tracker.domain.rules import (
     is_due_within,
     is_overdue,
 )
+from afi_tracker.errors import NotFound
 from afi_tracker.render.base import Column, Detail, Listing
 from afi_tracker.store.history import commands, describe
 from afi_tracker.store.store import Snapshot
@@ -252,7 +253,10 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
 def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
     action = snap.action(handle)
     row = action_row(action, as_of)
-    item = snap.tables["items"].get(_number({"id": action["item"]}))
+    try:
+        item: Record | None = snap.item(action["item"])
+    except NotFound:
+        item = None
     fields: list[tuple[str, Any]] = [
         ("Item", f"{action['item']}: {item['text']}" if item else action["item"]),
         ("Title", action["title"]),
@@ -315,7 +319,7 @@ def history_listing(
         chosen = chosen[:limit]
     rows = [
         {
-            "txn": c.txn,
+            "txn": c.number,
             "at": c.at,
             "by": c.by,
             "command": c.command,

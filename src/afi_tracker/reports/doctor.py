@@ -56,11 +56,14 @@ def _references(data: dict[str, Any]) -> list[str]:
         seen: dict[str, str] = {}
         for doc_id, doc in data.get(table, {}).items():
             where = f"{table}[{doc_id}]"
-            if doc.get("id") != f"{prefix}{doc_id}":
-                found.append(
-                    f'{where}.id: "{doc.get("id")}" does not match its document id '
-                    f"(expected {prefix}{doc_id})"
-                )
+            handle = doc.get("id")
+            if not (
+                isinstance(handle, str)
+                and handle[:1] == prefix
+                and handle[1:].isascii()
+                and handle[1:].isdigit()
+            ):
+                found.append(f'{where}.id: "{handle}" is not a handle like {prefix}12')
             if doc["uid"] in seen:
                 found.append(f"{where}.uid: the same key as {seen[doc['uid']]}")
             seen[doc["uid"]] = where

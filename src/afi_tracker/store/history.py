@@ -38,6 +38,7 @@ class Command:
     undoes: int | None
     changes: list[str]
     records: list[str]
+    number: int = 0  # 1 for the oldest command: what the history listing shows
 
 
 def _value(value: Any) -> str:
@@ -102,4 +103,10 @@ def commands(history: list[Record]) -> list[Command]:
         cmd.changes.extend(describe(entry))
         if entry.get("record") not in cmd.records:
             cmd.records.append(entry.get("record", ""))
-    return list(grouped.values())
+    listed = list(grouped.values())
+    numbers = {cmd.txn: n for n, cmd in enumerate(listed, 1)}
+    for cmd in listed:
+        cmd.number = numbers[cmd.txn]
+        if cmd.undoes is not None:
+            cmd.undoes = numbers.get(cmd.undoes, cmd.undoes)
+    return listed

@@ -67,6 +67,12 @@ def parse_store_bytes(raw: bytes, path: Path | str) -> Any:
             text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
         )
     except json.JSONDecodeError as exc:
+        if has_conflict_markers(raw):
+            raise StoreCorrupt(
+                f"store {where} has git conflict markers: it was merged line by line",
+                code="conflict-markers",
+                path=where,
+            ) from None
         # Some messages end in "at" already ("Unterminated string starting at").
         at = "" if exc.msg.endswith(" at") else " at"
         raise StoreCorrupt(
@@ -77,10 +83,23 @@ def parse_store_bytes(raw: bytes, path: Path | str) -> Any:
         raise StoreCorrupt(f"store {where} is not valid JSON: {exc}", hint=_RESTORE_HINT) from None
 
 
+def has_conflict_markers(raw: bytes) -> bool:
+    """Lines git writes around a conflict it could not merge."""
+    return any(raw.startswith(mark) or b"\n" + mark in raw for mark in (b"<<<<<<< ", b">>>>>>> "))
+
+
 _RESTORE_HINT = "fix it by hand or restore it from version control; afi will not overwrite it"
 
 
-TABLE_ORDER = ("reports", "items", "actions", "measures", "texts", "history")
+TABLE_ORDER = (
+    "reports",
+    "items",
+    "actions",
+    "action_details",
+    "measures",
+    "texts",
+    "history",
+)
 
 
 def _encode(doc: Any) -> bytes:

@@ -19,10 +19,12 @@ from typing import Any
 
 from tinydb.storages import MemoryStorage, Storage
 
-from afi_tracker.domain.model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for
+from afi_tracker.domain.model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for, new_key
 from afi_tracker.domain.rules import handle_number
 from afi_tracker.errors import NotFound, StoreCorrupt, StoreLocked, StoreMissing, StoreWriteFailed
 from afi_tracker.store.history import field_change
+from afi_tracker.store.keys import doc_key, history_key, new_txn
+from afi_tracker.store.layout import DETAILS, details_of, join, split
 from afi_tracker.store.storage import AtomicJSONStorage, Sections
 from afi_tracker.store.validate import TABLES, problems
 
@@ -38,21 +40,33 @@ def lock_timeout() -> float:
 
 def empty_data() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = {name: {} for name in TABLES}
-    data["meta"]["1"] = {"schema": SCHEMA_VERSION, "next": {}, "next_txn": 1}
+    data["meta"]["1"] = {"schema": SCHEMA_VERSION, "next": {}}
     return data
 
 
-class _Tables(dict[str, dict[int, Record]]):
-    """Tables keyed by whole-number id, each converted (and, from a file afi
-    wrote, parsed) only when first used: most commands never touch the history."""
+class _Tables(dict[str, dict[str, Record]]):
+    """Tables keyed by document id, each (from a file afi wrote) parsed only when
+    first used: most commands never touch the history. A table with details
+    (actions) is joined with them, so every record is whole."""
 
     def __init__(self, data: dict[str, dict[str, Any]]) -> None:
         super().__init__()
         self._data = data
 
-    def __missing__(self, name: str) -> dict[int, Record]:
-        table = {int(doc_id): doc for doc_id, doc in self._data.get(name, {}).items()}
+    def __missing__(self, name: str) -> dict[str, Record]:
+        if name in DETAILS:
+            table = join(self._data.get(name, {}), self._data.get(DETAILS[name], {}))
+        else:
+            table = dict(self._data.get(name, {}))
         self[name] = table
+        return table
+
+    def hot(self, name: str) -> dict[str, Record]:
+        """The table without its details (for actions: no notes, evidence or
+        deadline revisions), parsing only its own part of the file."""
+        if name in self:
+            return split(name, self[name])[name]
+        table: dict[str, Record] = self._data.get(name, {})
         return table
 
 
@@ -82,13 +96,25 @@ class LazyData(dict[str, Any]):
         return default
 
 
+def _by_number(table: dict[str, Record]) -> list[Record]:
+    """Records in handle order (I1, I2, ... I10), as people number them.
+
+    The file keeps them in uid order (a line never moves); listings keep the
+    order of handles.
+    """
+    return sorted(table.values(), key=lambda doc: handle_number(doc.get("id", "")))
+
+
 class Snapshot:
     """The whole store as read at one moment; lookups by handle and key."""
 
     def __init__(self, data: dict[str, dict[str, Any]]) -> None:
         self.meta: Record = data["meta"]["1"]
-        self.tables: dict[str, dict[int, Record]] = _Tables(data)
+        self.tables: _Tables = _Tables(data)
         self._by_report: dict[str, list[Record]] | None = None
+        self._handles: dict[str, dict[str, str]] = {}
+        # Things the person running the command should know (a handle renumbered).
+        self.notices: list[str] = []
 
     @property
     def reports(self) -> list[Record]:
@@ -96,11 +122,17 @@ class Snapshot:
 
     @property
     def items(self) -> list[Record]:
-        return list(self.tables["items"].values())
+        return _by_number(self.tables["items"])
 
     @property
     def actions(self) -> list[Record]:
-        return list(self.tables["actions"].values())
+        return _by_number(self.tables["actions"])
+
+    @property
+    def hot_actions(self) -> list[Record]:
+        """Actions without notes, evidence and deadline revisions: status, check
+        and list need only these, and read a fraction of the file for them."""
+        return _by_number(self.tables.hot("actions"))
 
     @property
     def measures(self) -> list[Record]:
@@ -116,14 +148,36 @@ class Snapshot:
                 return report
         raise NotFound(f'no report "{key}"', code="unknown-report")
 
-    def _by_handle(self, table: str, handle: str, noun: str) -> tuple[int, Record]:
+    def _handle_index(self, table: str) -> dict[str, str]:
+        index = self._handles.get(table)
+        if index is None:
+            index = {}
+            former: dict[str, str] = {}
+            for key, doc in self.tables[table].items():
+                index[str(doc.get("id", "")).upper()] = key
+                for old in doc.get("former_ids", ()):
+                    former.setdefault(str(old).upper(), key)
+            for old, key in former.items():
+                index.setdefault("~" + old, key)
+            self._handles[table] = index
+        return index
+
+    def _by_handle(self, table: str, handle: str, noun: str) -> tuple[str, Record]:
         prefix = HANDLE_PREFIX[table]
-        text = handle.strip()
-        number = text[1:] if text[:1].upper() == prefix else text
-        if number.isdigit():
-            doc = self.tables[table].get(int(number))
-            if doc is not None:
-                return int(number), doc
+        text = handle.strip().upper()
+        if text.isdigit():
+            text = prefix + text
+        index = self._handle_index(table)
+        key = index.get(text)
+        if key is None:
+            key = index.get("~" + text)
+            if key is not None:
+                doc = self.tables[table][key]
+                note = f"{text} was renumbered {doc['id']} in a merge"
+                if note not in self.notices:
+                    self.notices.append(note)
+        if key is not None and key in self.tables[table]:
+            return key, self.tables[table][key]
         raise NotFound(f'no {noun} "{handle}"', code=f"unknown-{noun}")
 
     def item(self, handle: str) -> Record:
@@ -167,13 +221,13 @@ class Snapshot:
         # store of hundreds of reports. Transactions drop the index on change.
         if self._by_report is None:
             self._by_report = {}
-            for item in self.tables["items"].values():
+            for item in self.items:
                 self._by_report.setdefault(item["report"], []).append(item)
         return list(self._by_report.get(report_key, []))
 
     def actions_by_item(self) -> dict[str, list[Record]]:
         grouped: dict[str, list[Record]] = {}
-        for action in self.tables["actions"].values():
+        for action in self.actions:
             grouped.setdefault(action["item"], []).append(action)
         return grouped
 
@@ -245,8 +299,9 @@ class Transaction(Snapshot):
         self.command = command
         self.by = by
         self.at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.txn = new_txn()
         self._entries: list[Record] = []
-        self.dirty: set[str] = set()
+        self.dirty: set[str] = set()  # tables as stored: actions, action_details...
 
     @property
     def changed(self) -> bool:
@@ -257,73 +312,100 @@ class Transaction(Snapshot):
         """History entries this transaction will append."""
         return list(self._entries)
 
-    def _next_id(self, table: str) -> int:
-        # Counters only go up, so a deleted record's handle is never given again.
-        existing = max(self.tables[table], default=0)
+    def _touch(self, table: str, fields: Any = None) -> None:
+        """Mark what a change rewrites: the table, its details, or both."""
+        self._by_report = None
+        self._handles.pop(table, None)
+        details = details_of(table)
+        if details is None or fields is None:
+            self.dirty.add(table)
+            if details is not None:
+                self.dirty.add(details[0])
+            return
+        cold = details[1]
+        if any(f not in cold for f in fields):
+            self.dirty.add(table)
+        if any(f in cold for f in fields):
+            self.dirty.add(details[0])
+
+    def _next_number(self, table: str) -> int:
+        # Counters only go up, so a deleted record's handle is never given again;
+        # a merge sets each to the larger of the two sides'.
+        existing = max(
+            (handle_number(doc.get("id", "")) for doc in self.tables[table].values()), default=0
+        )
         number = max(int(self.meta["next"].get(table, 1)), existing + 1)
         self.meta["next"][table] = number + 1
         return number
 
     def insert(self, table: str, record: Record) -> Record:
-        doc_id = self._next_id(table)
+        if not record.get("uid"):
+            record = dict(record, uid=new_key())
+        key = doc_key(record["uid"])
         if table in HANDLE_PREFIX:
-            record = dict(record, id=handle_for(table, doc_id))
-        self.tables[table][doc_id] = record
-        self.dirty.add(table)
-        self._by_report = None
-        self._log(table, doc_id, record, "create", after=record)
+            record = dict(record, id=handle_for(table, self._next_number(table)))
+        self.tables[table][key] = record
+        self._touch(table)
+        self._log(table, key, record, "create", after=record)
         return record
 
     def update(self, table: str, record: Record, **changes: Any) -> Record:
-        doc_id = self._doc_id(table, record)
-        old = self.tables[table][doc_id]
+        key = self._key(table, record)
+        old = self.tables[table][key]
         diff = [
             field_change(field, old.get(field), value)
             for field, value in changes.items()
             if old.get(field) != value
         ]
+        conflicts = old.get("conflicts")
+        if conflicts:
+            # Setting a field again settles its merge conflict; any change to a
+            # record that one side deleted keeps it.
+            settled = {f: c for f, c in conflicts.items() if f not in changes and f != "deleted"}
+            if settled != conflicts:
+                changes = dict(changes, conflicts=settled or None)
+                diff.append(field_change("conflicts", conflicts, settled or None))
         if not diff:
             return old
         new = dict(old, **changes)
-        self.tables[table][doc_id] = new
-        self.dirty.add(table)
-        self._by_report = None
-        self._log(table, doc_id, new, "update", changes=diff)
+        if new.get("conflicts") is None and "conflicts" in changes:
+            del new["conflicts"]
+        self.tables[table][key] = new
+        self._touch(table, changes)
+        self._log(table, key, new, "update", changes=diff)
         return new
 
     def delete(self, table: str, record: Record) -> None:
-        doc_id = self._doc_id(table, record)
-        old = self.tables[table].pop(doc_id)
-        self.dirty.add(table)
-        self._by_report = None
-        self._log(table, doc_id, old, "delete", before=old)
+        key = self._key(table, record)
+        old = self.tables[table].pop(key)
+        self._touch(table)
+        self._log(table, key, old, "delete", before=old)
 
-    def restore(self, table: str, doc_id: int, record: Record) -> None:
+    def restore(self, table: str, key: str, record: Record) -> None:
         """Put back a deleted record under its old id (used by undo)."""
-        self.tables[table][doc_id] = record
-        self.dirty.add(table)
-        self._by_report = None
-        self._log(table, doc_id, record, "create", after=record)
+        self.tables[table][key] = record
+        self._touch(table)
+        self._log(table, key, record, "create", after=record)
 
-    def _doc_id(self, table: str, record: Record) -> int:
-        handle = record.get("id")
-        if table in HANDLE_PREFIX and isinstance(handle, str) and handle[1:].isdigit():
-            doc_id = int(handle[1:])
-            if doc_id in self.tables[table]:
-                return doc_id
-        for doc_id, doc in self.tables[table].items():
-            if doc is record or (doc.get("uid") and doc.get("uid") == record.get("uid")):
-                return doc_id
+    def _key(self, table: str, record: Record) -> str:
+        uid = record.get("uid")
+        if isinstance(uid, str) and uid:
+            key = doc_key(uid)
+            if key in self.tables[table]:
+                return key
+        for key, doc in self.tables[table].items():
+            if doc is record:
+                return key
         raise NotFound(f"record {record.get('id') or record.get('key')} vanished")
 
-    def _log(self, table: str, doc_id: int, record: Record, op: str, **detail: Any) -> None:
+    def _log(self, table: str, key: str, record: Record, op: str, **detail: Any) -> None:
         entry: Record = {
-            "txn": int(self.meta.get("next_txn", 1)),
+            "txn": self.txn,
             "at": self.at,
             "by": self.by,
             "command": self.command,
             "table": table,
-            "doc": doc_id,
+            "doc": key,
             "op": op,
             "record": record.get("id") or record.get("key") or "",
             "uid": record.get("uid", ""),
@@ -335,29 +417,31 @@ class Transaction(Snapshot):
         for entry in self._entries:
             entry["undoes"] = txn
 
-    def new_history(self) -> dict[int, Record]:
-        """This command's history entries under their ids; advances the counters."""
-        nxt = self.meta["next"].get("history")
-        if nxt is None:  # stores written before the counter was kept
-            nxt = max(self.tables["history"], default=0) + 1
-        entries = {nxt + n: entry for n, entry in enumerate(self._entries)}
-        self.meta["next"]["history"] = nxt + len(entries)
-        self.meta["next_txn"] = int(self.meta.get("next_txn", 1)) + 1
-        return entries
+    def new_history(self) -> dict[str, Record]:
+        """This command's history entries under their ids (no counter to advance)."""
+        return {history_key(self.txn, n): entry for n, entry in enumerate(self._entries)}
 
     def to_data(self) -> dict[str, dict[str, Any]]:
         self.tables["history"].update(self.new_history())
         data: dict[str, dict[str, Any]] = {"meta": {"1": self.meta}}
         for name in TABLES[1:]:
-            data[name] = {str(doc_id): doc for doc_id, doc in sorted(self.tables[name].items())}
+            if name in DETAILS.values():
+                continue
+            data.update(split(name, dict(sorted(self.tables[name].items()))))
+        for name, table in self.tables.items():
+            if name not in data:  # a table this afi does not know: kept as it is
+                data[name] = dict(sorted(table.items()))
         return data
 
     def changed_tables(self) -> dict[str, dict[str, Any]]:
-        return {
-            name: {str(doc_id): doc for doc_id, doc in sorted(self.tables[name].items())}
-            for name in self.dirty
-            if name != "history"
-        }
+        out: dict[str, dict[str, Any]] = {}
+        for name in self.dirty:
+            if name == "history":
+                continue
+            logical = next((t for t, d in DETAILS.items() if d == name), name)
+            parts = split(logical, dict(sorted(self.tables[logical].items())))
+            out[name] = parts[name]
+        return out
 
 
 class Store:
@@ -458,7 +542,9 @@ class Store:
                 f"no store at {self.label}",
                 code="no-store",
             )
-        return Snapshot(data)
+        snap = Snapshot(data)
+        snap.notices = self.notices
+        return snap
 
     @contextmanager
     def transaction(
@@ -487,6 +573,7 @@ class Store:
             if not dry_run and hasattr(self.storage, "remove_stale_temps"):
                 self.storage.remove_stale_temps()
             tx = Transaction(data, command, by)
+            tx.notices = self.notices
             yield tx
             if tx.changed and not dry_run:
                 self._keep_old_schema_copy()

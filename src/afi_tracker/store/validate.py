@@ -16,10 +16,12 @@ from afi_tracker.domain.model import (
     SCHEMA_VERSION,
     UNITS,
 )
+from afi_tracker.store.keys import doc_key
 
-TABLES = ("meta", "reports", "items", "actions", "measures", "texts", "history")
+TABLES = ("meta", "reports", "items", "actions", "action_details", "measures", "texts", "history")
 
 # field -> allowed types, per table; only fields afi relies on are checked.
+_KEYED = frozenset({"reports", "items", "actions", "measures", "texts"})
 _STR = (str,)
 _OPT_STR = (str, type(None))
 _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
@@ -47,6 +49,7 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "due": _OPT_STR,
         "status": _STR,
     },
+    "action_details": {},
     "measures": {
         "uid": _STR,
         "item": _STR,
@@ -93,19 +96,51 @@ def problems(data: Any, limit: int = 50) -> list[str]:
                 f"schema version {schema} is newer than this afi understands ({SCHEMA_VERSION});"
                 " upgrade afi"
             )
+    keyed_by_uid = (
+        isinstance(meta, dict)
+        and isinstance(meta.get("1"), dict)
+        and (meta["1"].get("schema") == SCHEMA_VERSION)
+    )
     for table in TABLES[1:]:
         docs = data.get(table, {})
         if not isinstance(docs, dict):
             found.append(f'table "{table}" is {_kind(docs)}, expected an object')
             continue
         fields = _FIELDS[table]
+        handles: dict[str, str] = {}
         for doc_id, doc in docs.items():
             where = f"{table}[{doc_id}]"
-            if not (doc_id.isdigit() and doc_id == str(int(doc_id)) and int(doc_id) > 0):
+            if not (doc_id.isascii() and doc_id.isdigit() and int(doc_id) > 0):
                 found.append(f"{where}: document id is not a positive whole number")
             if not isinstance(doc, dict):
                 found.append(f"{where}: is {_kind(doc)}, expected an object")
                 continue
+            if (
+                keyed_by_uid
+                and table in _KEYED
+                and isinstance(doc.get("uid"), str)
+                and doc_key(doc["uid"]) != doc_id
+            ):
+                found.append(f"{where}: document id does not match its uid")
+            handle = doc.get("id")
+            if (
+                keyed_by_uid
+                and table in ("items", "actions", "measures")
+                and isinstance(handle, str)
+            ):
+                other = handles.get(handle.upper())
+                if other is not None:
+                    found.append(f"{where}.id: handle {handle} is also used by {table}[{other}]")
+                handles[handle.upper()] = doc_id
+            conflicts = doc.get("conflicts")
+            if conflicts is not None and not (
+                isinstance(conflicts, dict)
+                and all(
+                    isinstance(c, dict) and isinstance(c.get("values"), list)
+                    for c in conflicts.values()
+                )
+            ):
+                found.append(f"{where}.conflicts: is not an object of conflicts with values")
             for field, types in fields.items():
                 if field not in doc:
                     found.append(f"{where}.{field}: missing")

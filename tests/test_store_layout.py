@@ -1,0 +1,96 @@
+"""Schema 3: records keyed by uid, one per line in uid order, hot fields apart from details."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from afi_tracker.api.tracker import Tracker
+from afi_tracker.errors import StoreCorrupt
+from afi_tracker.store.keys import doc_key
+from afi_tracker.store.storage import AtomicJSONStorage
+from afi_tracker.store.store import Store
+
+
+def tracker(db: Path, command: str = "test") -> Tracker:
+    return Tracker(Store.at(db), by="tester", command=command, today=date(2025, 1, 6))
+
+
+def meta(db: Path) -> dict:
+    return json.loads(db.read_text())["meta"]["1"]
+
+
+def test_records_are_keyed_by_uid_in_uid_order_one_per_line(db: Path):
+    tracker(db).add("I1", "first", "Insp A", "31/03/2025")
+    tracker(db).add("I2", "second", "Insp B", None)
+    data = json.loads(db.read_text())
+    for table in ("reports", "items", "actions"):
+        keys = list(data[table])
+        assert keys == sorted(keys)
+        assert all(key == doc_key(doc["uid"]) for key, doc in data[table].items())
+    lines = db.read_text().splitlines()
+    for key in data["actions"]:  # its hot line and its details line
+        assert sum(line.startswith(f'"{key}":') for line in lines) == 2
+    assert "next_txn" not in meta(db)
+    # Still a TinyDB database: its own reader sees every action, with its id as a number.
+    with TinyDB(db, storage=AtomicJSONStorage) as tiny:
+        assert sorted(a["id"] for a in tiny.table("actions").all()) == ["A1", "A2"]
+
+
+def test_a_status_change_rewrites_the_hot_table_only(db: Path):
+    action = tracker(db).add("I1", "first", "Insp A", "31/03/2025", note="kick-off")
+    before = meta(db)
+    tracker(db).update(action["id"], status="in-progress")
+    after = meta(db)
+    assert after["crc"]["action_details"] == before["crc"]["action_details"]
+    assert after["crc"]["actions"] != before["crc"]["actions"]
+    tracker(db).update(action["id"], note="second note")
+    noted = meta(db)
+    assert noted["crc"]["actions"] == after["crc"]["actions"]
+    assert noted["crc"]["action_details"] != after["crc"]["action_details"]
+    data = json.loads(db.read_text())
+    (hot,) = data["actions"].values()
+    (cold,) = data["action_details"].values()
+    assert "notes" not in hot and [n["text"] for n in cold["notes"]] == ["kick-off", "second note"]
+    snap = Store.at(db).load()
+    assert [n["text"] for n in snap.action("A1")["notes"]] == ["kick-off", "second note"]
+    assert "notes" not in snap.hot_actions[0]
+    assert snap.hot_actions[0]["status"] == "in-progress"
+
+
+def test_renumbered_handle_still_finds_its_record_with_a_note(db: Path):
+    tracker(db).add("I1", "kept", "Insp A", None)
+    tracker(db).add("I1", "moved", "Insp A", None)
+    data = json.loads(db.read_text())
+    key = next(k for k, a in data["actions"].items() if a["title"] == "moved")
+    data["actions"][key].update(id="A14", former_ids=["A9"])
+    db.write_text(json.dumps(data))
+    snap = Store.at(db).load()
+    assert snap.action("A9")["title"] == "moved"
+    assert snap.notices == ["A9 was renumbered A14 in a merge"]
+    assert snap.action("a14")["title"] == "moved"
+
+
+def test_an_edited_store_is_validated_whole_and_refused_when_two_records_share_a_handle(db: Path):
+    tracker(db).add("I1", "one", "Insp A", None)
+    tracker(db).add("I1", "two", "Insp A", None)
+    text = db.read_text().replace('"id":"A2"', '"id":"A1"')
+    db.write_text(text)
+    with pytest.raises(StoreCorrupt, match="handle A1 is also used by actions"):
+        Store.at(db).load().actions  # noqa: B018
+
+
+def test_undo_finds_records_by_uid_not_handle(db: Path):
+    tracker(db).add("I1", "one", "Insp A", None)
+    tracker(db).update("A1", title="changed")
+    data = json.loads(db.read_text())
+    (key,) = data["actions"]
+    data["actions"][key]["id"] = "A7"  # as a merge may renumber it
+    Store.at(db).storage.write(data)
+    done = tracker(db).undo()
+    assert done.reverted == ["A7 title: changed -> one"]
+    assert Store.at(db).load().action("A7")["title"] == "one"
