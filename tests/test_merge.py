@@ -10,8 +10,7 @@ import pytest
 
 from afi_tracker.api.tracker import Tracker
 from afi_tracker.errors import StoreCorrupt
-from afi_tracker.store.merge import MergeRefused, merge_bytes
-from afi_tracker.store.storage import AtomicJSONStorage
+from afi_tracker.store.merge import Merged, MergeRefused, merge_bytes
 from afi_tracker.store.store import Store
 
 LABELS = ("base", "ours", "theirs")
@@ -32,7 +31,7 @@ def three(db: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
     return paths[0], paths[1], paths[2]
 
 
-def merged(three: tuple[Path, Path, Path], *, flip: bool = False) -> tuple[Store, object]:
+def merged(three: tuple[Path, Path, Path], *, flip: bool = False) -> tuple[Store, Merged]:
     base, ours, theirs = three
     if flip:
         ours, theirs = theirs, ours
@@ -50,7 +49,7 @@ def test_disjoint_changes_merge_and_the_result_is_the_same_both_ways(three):
     tracker(theirs, "bob").add("I3", "bob's", "Insp C", None)
     store, result = merged(three)
     flipped, _ = merged(three, flip=True)
-    assert store.storage.path.read_bytes() == flipped.storage.path.read_bytes()
+    assert Path(store.label).read_bytes() == Path(flipped.label).read_bytes()
     snap = store.load()
     assert snap.action("A1")["title"] == "renamed"
     assert snap.action("A1")["status"] == "in-progress"
@@ -82,8 +81,8 @@ def test_a_field_changed_differently_on_both_sides_is_kept_as_a_conflict(three):
     assert clash["base"] == "2025-03-31"
     assert len(action["due_history"]) == 3  # both revisions kept
     assert [(c.handle, c.field) for c in result.conflicts] == [("A1", "due")]
-    tracker(store.storage.path).update("A1", due="15/05/2025", reason="agreed")
-    settled = Store.at(store.storage.path).load().action("A1")
+    tracker(Path(store.label)).update("A1", due="15/05/2025", reason="agreed")
+    settled = Store.at(store.label).load().action("A1")
     assert "conflicts" not in settled and settled["due"] == "2025-05-15"
 
 
@@ -119,4 +118,3 @@ def test_two_way_merge_makes_every_difference_a_conflict(three):
     tracker(theirs, "bob").update("A1", title="other")
     result = merge_bytes(None, ours.read_bytes(), theirs.read_bytes(), LABELS)
     assert sorted(c.field for c in result.conflicts) == ["owner", "title"]
-    assert AtomicJSONStorage  # the result is a store

@@ -7,6 +7,7 @@ group registers itself on import, in the order help lists them.
 from afi_tracker.cli import (  # noqa: F401  (registers commands)
     actions,
     data,
+    git,
     items,
     manual,
     measures,

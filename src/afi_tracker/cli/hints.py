@@ -25,6 +25,13 @@ HINTS: Final[dict[str, str]] = {
     "no-store": "run `afi import REPORT.txt` to create one, or pass --db PATH",
     "store-invalid": "run `afi doctor` to list every problem; afi will not overwrite it",
     "store-read-only": "ask its owner to give you write access, or work on a copy",
+    "merge-not-a-store": (
+        "the merge driver merges afi stores only: check the merge=afi lines in .gitattributes"
+    ),
+    "merge-schema-differs": (
+        "migrate both first: make any change to each with this afi (the first write "
+        "migrates it), commit, then merge"
+    ),
     "conflict-markers": (
         "run `afi git resolve` to merge it record by record from git's copies, "
         "and `afi git setup` so the next merge needs no resolving"

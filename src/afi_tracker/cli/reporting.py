@@ -218,7 +218,7 @@ def check(
 
     Failures: AFI100 store-invalid, AFI101 action-overdue, AFI102 item-without-action,
     AFI103 action-without-owner, AFI104 recommendation-past-deadline, AFI105 sign-off-stale,
-    AFI106 measure-missed-target.
+    AFI106 measure-missed-target, AFI107 merge-conflict, AFI108 sync-conflict-copy.
     Warnings: AFI201 action-due-soon, AFI202 action-stale, AFI203 closed-without-evidence,
     AFI204 measure-without-reading, AFI205 recommendation-without-response.
     Rules can also be set in afi.toml or [tool.afi] in pyproject.toml; flags win.

@@ -112,6 +112,20 @@ def reports_listing(snap: Snapshot) -> Listing:
     )
 
 
+def _conflict_sections(record: Record) -> list[tuple[str, list[str]]]:
+    """A merge's open conflicts: every value kept, with who set it."""
+    clashes = record.get("conflicts") or {}
+    if not clashes:
+        return []
+    from afi_tracker.reports.conflicts import OpenConflict, settle_hint
+
+    lines = []
+    for field_name, clash in sorted(clashes.items()):
+        conflict = OpenConflict(record.get("id", ""), "", field_name, clash.get("values", []))
+        lines.append(f"{conflict.describe()} ({settle_hint(conflict)})")
+    return [("Merge conflicts", lines)]
+
+
 def item_detail(snap: Snapshot, handle: str) -> Detail:
     item = snap.item(handle)
     report = next((r for r in snap.reports if r["key"] == item["report"]), None)
@@ -135,7 +149,7 @@ def item_detail(snap: Snapshot, handle: str) -> Detail:
         ("Truncated", "yes: the source text stops mid-sentence" if item.get("truncated") else None),
         ("Text", item["text"]),
     ]
-    sections = []
+    sections = _conflict_sections(item)
     if item.get("parts"):
         sections.append(("Parts", [f"{n}. {p}" for n, p in enumerate(item["parts"], 1)]))
     actions = sorted(snap.actions_by_item().get(item["id"], []), key=_number)
@@ -271,7 +285,7 @@ def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
         ("Created", action.get("created")),
         ("Updated", action.get("updated")),
     ]
-    sections = []
+    sections = _conflict_sections(action)
     revisions = action.get("due_history", [])
     if revisions:
         sections.append(

@@ -60,6 +60,18 @@ RULES = (
         "error",
         "a measure's target date has passed and its latest reading misses the target",
     ),
+    Rule(
+        "AFI107",
+        "merge-conflict",
+        "error",
+        "a git merge left a field with two values (afi conflicts lists them)",
+    ),
+    Rule(
+        "AFI108",
+        "sync-conflict-copy",
+        "error",
+        "a synced folder left a conflict copy of the store beside it",
+    ),
     Rule("AFI201", "action-due-soon", "warning", "an open action is due within the warn window"),
     Rule(
         "AFI202",
@@ -210,7 +222,25 @@ def run(store: Store, options: Options) -> CheckResult:
         raise CheckUnreadable(exc.message, exc.hint, code=exc.code, **exc.data) from None
     if options.report is not None:
         snap.report(options.report)
-    return evaluate(snap, options, store.label)
+    result = evaluate(snap, options, store.label)
+    path = getattr(store.storage, "path", None)
+    if path is not None and options.grade("AFI108"):
+        from afi_tracker.store.synced import conflict_copies
+
+        for copy in conflict_copies(path):
+            result.findings.append(
+                Finding(
+                    "AFI108",
+                    "sync-conflict-copy",
+                    options.grade("AFI108") or "error",
+                    None,
+                    None,
+                    copy.name,
+                    f"{copy.name} is a synced folder's conflict copy of {path.name}: "
+                    "merge it in, then delete it",
+                )
+            )
+    return result
 
 
 def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckResult:
@@ -342,6 +372,12 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     aid,
                     f"{aid} ({handle}) has not been updated since {updated.isoformat()}",
                 )
+    if options.grade("AFI107"):
+        from afi_tracker.reports.conflicts import open_conflicts
+
+        for clash in open_conflicts(snap):
+            on_item = clash.record if clash.table == "items" else None
+            add("AFI107", None, on_item, clash.record, f"merge conflict: {clash.describe()}")
     return CheckResult(as_of.isoformat(), label, options.strict, findings, checked)
 
 

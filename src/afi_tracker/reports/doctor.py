@@ -44,6 +44,15 @@ def examine(store: Store) -> Examination:
     result.counts = {t: len(data[t]) for t in TABLES[1:] if isinstance(data.get(t), dict)}
     if not found:
         result.problems.extend(_references(data))
+    path = getattr(store.storage, "path", None)
+    if path is not None:
+        from afi_tracker.store.synced import conflict_copies
+
+        for copy in conflict_copies(path):
+            result.problems.append(
+                f"conflict copy {copy.name} beside the store: a synced folder kept two versions; "
+                "merge it in and delete it"
+            )
     return result
 
 

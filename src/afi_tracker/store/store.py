@@ -169,13 +169,15 @@ class Snapshot:
             text = prefix + text
         index = self._handle_index(table)
         key = index.get(text)
-        if key is None:
-            key = index.get("~" + text)
-            if key is not None:
-                doc = self.tables[table][key]
-                note = f"{text} was renumbered {doc['id']} in a merge"
-                if note not in self.notices:
-                    self.notices.append(note)
+        moved = index.get("~" + text)
+        if moved is not None and moved != key:
+            # Two clones both made this handle: the one a merge renumbered is
+            # found by its new handle, and whoever types the old one is told.
+            note = f"{text} was renumbered {self.tables[table][moved]['id']} in a merge"
+            if note not in self.notices:
+                self.notices.append(note)
+            if key is None:
+                key = moved
         if key is not None and key in self.tables[table]:
             return key, self.tables[table][key]
         raise NotFound(f'no {noun} "{handle}"', code=f"unknown-{noun}")

@@ -1,0 +1,55 @@
+"""Open merge conflicts: fields two clones changed differently, kept for a person to settle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from afi_tracker.domain.model import Record
+from afi_tracker.domain.rules import handle_number
+from afi_tracker.store.store import Snapshot
+
+
+@dataclass
+class OpenConflict:
+    record: str  # handle (A3, I2) or report key
+    table: str
+    field: str
+    values: list[Record]  # [{"value", "by", "at"}], oldest change first
+    base: Any = None
+
+    def describe(self) -> str:
+        """`A3 due: 2025-04-30 (alice) | 2025-05-31 (bob)`."""
+        shown = " | ".join(_value(v) for v in self.values)
+        return f"{self.record} {self.field}: {shown}"
+
+
+def _value(entry: Record) -> str:
+    value = entry.get("value")
+    text = "—" if value in (None, "", []) else str(value)
+    return f"{text} ({entry['by']})" if entry.get("by") else text
+
+
+def open_conflicts(snap: Snapshot) -> list[OpenConflict]:
+    found: list[OpenConflict] = []
+    for table in ("reports", "items", "actions"):
+        docs = snap.tables[table].values()
+        for doc in sorted(docs, key=lambda d: (handle_number(d.get("id", "")), d.get("key", ""))):
+            for field, clash in sorted((doc.get("conflicts") or {}).items()):
+                found.append(
+                    OpenConflict(
+                        doc.get("id") or doc.get("key", ""),
+                        table,
+                        field,
+                        list(clash.get("values", [])),
+                        clash.get("base"),
+                    )
+                )
+    return found
+
+
+def settle_hint(conflict: OpenConflict) -> str:
+    """What settles it, in words a library may use (no flags)."""
+    if conflict.field == "deleted":
+        return "delete the record again, or change it to keep it"
+    return f"set {conflict.field} again"
