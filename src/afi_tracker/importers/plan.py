@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from afi_tracker.domain.dates import parse_date
 from afi_tracker.domain.model import ACTION_STATUSES, Record
-from afi_tracker.errors import AfiError, InvalidValue
+from afi_tracker.errors import AfiError, InvalidValue, NotFound
 from afi_tracker.store.store import Snapshot
 
 
@@ -511,8 +511,8 @@ def _match(
         candidates = snap.items_of(row_report) if row_report else snap.items
         ref = row.text("ref")
         handle = _HANDLE.match(ref)
-        if handle and int(handle.group(1)) in snap.tables["items"]:
-            item = snap.tables["items"][int(handle.group(1))]
+        item = _item_or_none(snap, f"I{handle.group(1)}") if handle else None
+        if item is not None:
             if row_report is None or item["report"] == row_report:
                 row.item, row.score, row.matched_by = item["id"], 100.0, "handle"
         if row.item is None:
@@ -567,3 +567,11 @@ def unknown_statuses(plan: Plan) -> dict[str, list[int]]:
         if any(p.startswith("status ") for p in row.problems):
             words.setdefault(row.text("status"), []).append(row.number)
     return words
+
+
+def _item_or_none(snap: Snapshot, handle: str) -> Record | None:
+    # By handle, not by document id: ids are uids since schema 3.
+    try:
+        return snap.item(handle)
+    except NotFound:
+        return None
