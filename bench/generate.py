@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from afi_tracker.domain.model import new_item, new_report  # noqa: E402
+from afi_tracker.store.migrations import migrate  # noqa: E402
 from afi_tracker.store.storage import dump_store  # noqa: E402
 from afi_tracker.store.store import empty_data  # noqa: E402
 
@@ -189,6 +190,10 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
         "history": len(history) + 1,
     }
     data["meta"]["1"]["next_txn"] = txn + 1
+    # Built in the schema-2 shape (ids 1, 2, 3...), then migrated: the store
+    # is exactly what afi would write after its first command.
+    data["meta"]["1"]["schema"] = 2
+    migrate(data)
     return data, tasks
 
 
