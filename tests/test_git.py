@@ -217,7 +217,9 @@ def test_a_same_field_clash_fails_check_until_set_again(tmp_path):
     assert json.loads(afi(bob, "conflicts", "--format", "json").stdout) == []
 
 
-def test_a_clone_without_the_driver_recovers_with_git_resolve(tmp_path):
+def test_a_clone_without_the_driver_recovers_with_git_resolve(tmp_path, runner, monkeypatch):
+    from tests.conftest import invoke
+
     alice, carol = origin_and_clones(tmp_path, "alice", "carol", setup=("alice",))
     status = afi(carol, "git", "status", code=1)
     assert "not set in this clone" in status.stdout
@@ -235,7 +237,10 @@ def test_a_clone_without_the_driver_recovers_with_git_resolve(tmp_path):
     assert refused.stderr.startswith("Error: store ")
     assert "git conflict markers" in refused.stderr and "afi git resolve" in refused.stderr
     assert (carol / "tracker.json").read_bytes() == before
-    resolved = afi(carol, "git", "resolve")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    resolved = invoke(runner, "--db", str(carol / "tracker.json"), "git", "resolve")
+    assert resolved.exit_code == 0, resolved.output
     assert "Staged tracker.json" in resolved.stderr
     assert "A13 was renumbered A14 in a merge" in resolved.stderr
     git(carol, "commit", "-q", "--no-edit")
@@ -251,25 +256,42 @@ def test_a_clone_without_the_driver_recovers_with_git_resolve(tmp_path):
     assert afi(carol, "git", "status").returncode == 0
 
 
-def test_setup_is_idempotent_and_names_the_store_relative_to_the_repo(tmp_path):
+def test_setup_is_idempotent_and_names_the_store_relative_to_the_repo(
+    tmp_path, runner, monkeypatch
+):
+    from tests.conftest import invoke
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     repo = tmp_path / "repo"
     (repo / "plans dir").mkdir(parents=True)
     git(repo, "init", "-q")
     shutil.copyfile(SHIPPED, repo / "plans dir" / "tracker.json")
     db = str(repo / "plans dir" / "tracker.json")
-    first = subprocess.run(
-        [*AFI, "--db", db, "git", "setup"], cwd=repo, capture_output=True, text=True
-    )
-    assert first.returncode == 0, first.stderr
+    before = invoke(runner, "--db", db, "git", "status")
+    assert before.exit_code == 1
+    assert "no merge=afi line for the store (run `afi git setup`)" in before.stdout
+    first = invoke(runner, "--db", db, "git", "setup")
+    assert first.exit_code == 0, first.output
     assert "Added to" in first.stderr and "Set merge.afi.driver" in first.stderr
-    second = subprocess.run(
-        [*AFI, "--db", db, "git", "setup"], cwd=repo, capture_output=True, text=True
-    )
+    second = invoke(runner, "--db", db, "git", "setup")
+    assert second.exit_code == 0, second.output
     assert "already has" in second.stderr and "merge.afi.driver already set" in second.stderr
     assert (repo / ".gitattributes").read_text() == "plans[[:space:]]dir/tracker.json merge=afi\n"
     attr = git(repo, "check-attr", "merge", "--", "plans dir/tracker.json").stdout
     assert attr.strip().endswith("merge: afi")
     assert "git merge %O %A %B %P" in git(repo, "config", "merge.afi.driver").stdout
+    after = invoke(runner, "--db", db, "git", "status")
+    assert after.exit_code == 0, after.output
+    assert after.stdout.startswith("Store: plans dir/tracker.json in ")
+    (repo / "plans dir" / "tracker (1).json").write_bytes(SHIPPED.read_bytes())
+    copies = invoke(runner, "--db", db, "git", "status")
+    assert "Conflict copy: tracker (1).json" in copies.stdout
+    resolve = invoke(runner, "--db", db, "git", "resolve")
+    assert resolve.exit_code == 1
+    assert "is not in a merge conflict" in resolve.stderr
+    outside = invoke(runner, "--db", str(tmp_path / "tracker.json"), "git", "setup")
+    assert outside.exit_code == 1 and "is not in a git repository" in outside.stderr
 
 
 def test_the_driver_refuses_bad_input_writes_nothing_and_makes_git_stop(tmp_path):

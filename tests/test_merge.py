@@ -118,3 +118,22 @@ def test_two_way_merge_makes_every_difference_a_conflict(three):
     tracker(theirs, "bob").update("A1", title="other")
     result = merge_bytes(None, ours.read_bytes(), theirs.read_bytes(), LABELS)
     assert sorted(c.field for c in result.conflicts) == ["owner", "title"]
+
+
+def test_an_older_ancestor_is_migrated_in_memory(tmp_path):
+    """Both clones upgraded afi and changed the store: the ancestor is still schema 2."""
+    v2 = Path(__file__).parent / "fixtures" / "store-v2.json"
+    sides = []
+    for name in ("ours", "theirs"):
+        path = tmp_path / f"{name}.json"
+        shutil.copyfile(v2, path)
+        tracker(path).add("I1", f"{name} first", "Insp Z", None)  # migrates it
+        sides.append(path)
+    tracker(sides[0]).update("A1", owner="Insp A")
+    result = merge_bytes(v2.read_bytes(), sides[0].read_bytes(), sides[1].read_bytes(), LABELS)
+    out = tmp_path / "merged.json"
+    out.write_bytes(result.to_bytes())
+    actions = sorted((a["title"], a["owner"]) for a in Store.at(out).load().actions)
+    assert actions == [("ours first", "Insp A"), ("theirs first", "Insp Z")]
+    assert result.renumbered == ["A1 was renumbered A2 in a merge"]
+    assert result.conflicts == []  # both sides migrated the old records alike
