@@ -113,6 +113,7 @@ class Snapshot:
         self.tables: _Tables = _Tables(data)
         self._by_report: dict[str, list[Record]] | None = None
         self._handles: dict[str, dict[str, str]] = {}
+        self._order: dict[str, list[Record]] = {}
         # Things the person running the command should know (a handle renumbered).
         self.notices: list[str] = []
 
@@ -120,13 +121,20 @@ class Snapshot:
     def reports(self) -> list[Record]:
         return list(self.tables["reports"].values())
 
+    def _ordered(self, table: str) -> list[Record]:
+        # Sorted once per snapshot (a transaction's changes drop it).
+        ordered = self._order.get(table)
+        if ordered is None:
+            ordered = self._order[table] = _by_number(self.tables[table])
+        return list(ordered)
+
     @property
     def items(self) -> list[Record]:
-        return _by_number(self.tables["items"])
+        return self._ordered("items")
 
     @property
     def actions(self) -> list[Record]:
-        return _by_number(self.tables["actions"])
+        return self._ordered("actions")
 
     @property
     def hot_actions(self) -> list[Record]:
@@ -318,6 +326,7 @@ class Transaction(Snapshot):
         """Mark what a change rewrites: the table, its details, or both."""
         self._by_report = None
         self._handles.pop(table, None)
+        self._order.pop(table, None)
         details = details_of(table)
         if details is None or fields is None:
             self.dirty.add(table)
