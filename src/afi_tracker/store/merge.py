@@ -36,7 +36,9 @@ Data = dict[str, dict[str, Any]]
 
 _MISSING: Any = object()
 _REF = "\x00"  # marks a reference turned into a uid while merging
-_LISTS = frozenset({"notes", "evidence", "due_history", "former_ids"})
+# Fields that name an item by handle: merged by the item's uid.
+_REFS = (("actions", "item"), ("measures", "item"), ("items", "cause"))
+_LISTS = frozenset({"notes", "evidence", "due_history", "former_ids", "readings"})
 
 
 class MergeRefused(StoreCorrupt):
@@ -188,7 +190,7 @@ def _logical(data: Data) -> Data:
 def _refs_to_uids(data: Data) -> dict[str, str]:
     """Handles that point at items become uids, so a renumbering cannot misdirect them."""
     by_handle = {doc.get("id"): doc.get("uid") for doc in data.get("items", {}).values()}
-    for table, ref in (("actions", "item"), ("items", "cause")):
+    for table, ref in _REFS:
         for key, doc in list(data.get(table, {}).items()):
             handle = doc.get(ref)
             if isinstance(handle, str) and handle in by_handle:
@@ -205,7 +207,7 @@ def _uids_to_refs(data: Data, fallback: dict[str, str]) -> None:
             return by_uid.get(uid) or fallback.get(uid, "")
         return value
 
-    for table, ref in (("actions", "item"), ("items", "cause")):
+    for table, ref in _REFS:
         for doc in data.get(table, {}).values():
             if ref in doc:
                 doc[ref] = back(doc[ref])

@@ -144,7 +144,7 @@ class Snapshot:
 
     @property
     def measures(self) -> list[Record]:
-        return list(self.tables["measures"].values())
+        return self._ordered("measures")
 
     @property
     def history(self) -> list[Record]:
