@@ -40,7 +40,13 @@ def split(table: str, docs: dict[str, Record]) -> dict[str, dict[str, Record]]:
 
 
 def join(hot: dict[str, Record], cold: dict[str, Record]) -> dict[str, Record]:
-    """Whole records from the hot table and its details."""
-    if not cold:
-        return dict(hot)
-    return {key: {**doc, **cold[key]} if key in cold else doc for key, doc in hot.items()}
+    """Whole records from the hot table and its details.
+
+    The hot records are completed in place (no second dict per record): the
+    caller owns both tables, freshly parsed.
+    """
+    for key, extra in cold.items():
+        doc = hot.get(key)
+        if doc is not None:
+            doc.update(extra)
+    return dict(hot)

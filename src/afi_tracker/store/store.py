@@ -56,6 +56,8 @@ class _Tables(dict[str, dict[str, Record]]):
     def __missing__(self, name: str) -> dict[str, Record]:
         if name in DETAILS:
             table = join(self._data.get(name, {}), self._data.get(DETAILS[name], {}))
+            # The details now live in the whole records; keep no second copy.
+            self._data.pop(DETAILS[name], None)
         else:
             table = dict(self._data.get(name, {}))
         self[name] = table
