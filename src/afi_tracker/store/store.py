@@ -244,6 +244,12 @@ class Snapshot:
         return grouped
 
 
+def _entry_key(entry: Record) -> str:
+    """The document id a history entry is about: by uid (schema 3 keys records by it)."""
+    uid = entry.get("uid")
+    return doc_key(uid) if isinstance(uid, str) and uid else str(entry.get("doc", ""))
+
+
 def rewind(snap: Snapshot, day: date) -> tuple[Snapshot, str | None]:
     """The store as it was recorded by the end of `day` (UTC), from the history.
 
@@ -255,20 +261,20 @@ def rewind(snap: Snapshot, day: date) -> tuple[Snapshot, str | None]:
     as the history first knew them.
     """
     cutoff = day.isoformat()
-    tables: dict[str, dict[int, Record]] = {
+    tables: dict[str, dict[str, Record]] = {
         name: {doc_id: dict(doc) for doc_id, doc in snap.tables[name].items()}
         for name in TABLES[1:]
-        if name != "history"
+        if name != "history" and name not in DETAILS.values()
     }
     history = sorted(snap.tables["history"].items())
-    created = {(e["table"], int(e["doc"])) for _, e in history if e.get("op") == "create"}
-    kept: dict[int, Record] = {}
+    created = {(e["table"], _entry_key(e)) for _, e in history if e.get("op") == "create"}
+    kept: dict[str, Record] = {}
     for hid, entry in reversed(history):
         if str(entry.get("at", ""))[:10] <= cutoff:
             kept[hid] = entry
             continue
         table = tables.setdefault(entry["table"], {})
-        doc = int(entry["doc"])
+        doc = _entry_key(entry)
         if entry["op"] == "create":
             table.pop(doc, None)
         elif entry["op"] == "delete":
