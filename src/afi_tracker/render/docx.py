@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 from afi_tracker.domain.safetext import for_terminal
-from afi_tracker.reports.s55 import KIND_HEADING, S55View, entry_lines, long_date
+from afi_tracker.reports.s55 import KIND_HEADING, S55View, entry_lines, header_facts, long_date
 
 
 def _t(value: Any) -> str:
@@ -28,15 +28,9 @@ def s55(view: S55View) -> bytes:
             doc.add_page_break()  # type: ignore[no-untyped-call]
         doc.add_heading(_t(f"Response to HMICFRS: {report.title}"), level=0)
         facts = doc.add_paragraph()
-        for label, value in (
-            ("Force", report.force),
-            ("Report published", long_date(report.published)),
-            ("Response due (56 days, Police Act 1996 s55)", long_date(report.response_due)),
-            ("Response prepared", long_date(view.made_on)),
-        ):
-            if value:
-                facts.add_run(_t(f"{label}: ")).bold = True
-                facts.add_run(_t(value) + "\n")
+        for label, value in header_facts(report, view.made_on):
+            facts.add_run(_t(f"{label}: ")).bold = True
+            facts.add_run(_t(value) + "\n")
         doc.add_paragraph(
             "This is the Police and Crime Commissioner's response under section 55 of the "
             "Police Act 1996. For each recommendation it sets out what action has been or "

@@ -189,17 +189,12 @@ def pack(view: PackView) -> str:
 
 
 def s55(view: S55View) -> str:
-    from afi_tracker.reports.s55 import KIND_HEADING, entry_lines, long_date
+    from afi_tracker.reports.s55 import KIND_HEADING, entry_lines, header_facts, long_date
 
     body = []
     for report in view.reports:
         body.append(f"<h1>Response to HMICFRS: {esc(report.title)}</h1>\n<ul>\n")
-        facts = [
-            ("Force", report.force),
-            ("Report published", long_date(report.published)),
-            ("Response due (56 days, Police Act 1996 s55)", long_date(report.response_due)),
-            ("Response prepared", long_date(view.made_on)),
-        ]
+        facts = header_facts(report, view.made_on)
         body.extend(f"<li><strong>{esc(k)}:</strong> {esc(v)}</li>\n" for k, v in facts if v)
         body.append("</ul>\n")
         body.append(

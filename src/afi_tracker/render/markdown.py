@@ -124,17 +124,12 @@ def pack(view: PackView) -> str:
 
 
 def s55(view: S55View) -> str:
-    from afi_tracker.reports.s55 import KIND_HEADING, entry_lines, long_date
+    from afi_tracker.reports.s55 import KIND_HEADING, entry_lines, header_facts, long_date
 
     parts = []
     for report in view.reports:
         parts.append(f"# Response to HMICFRS: {esc(report.title)}\n")
-        facts = [
-            ("Force", report.force),
-            ("Report published", long_date(report.published)),
-            ("Response due (56 days, Police Act 1996 s55)", long_date(report.response_due)),
-            ("Response prepared", long_date(view.made_on)),
-        ]
+        facts = header_facts(report, view.made_on)
         parts.append("\n".join(f"- **{esc(k)}:** {esc(v)}" for k, v in facts if v) + "\n")
         parts.append(
             "This is the Police and Crime Commissioner's response under section 55 of the "

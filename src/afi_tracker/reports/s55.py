@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from afi_tracker.domain.model import VERDICT_LABEL, ItemKind
 from afi_tracker.domain.rules import handle_number
@@ -147,6 +148,17 @@ def long_date(iso: str | None) -> str:
         return "not known"
     day = date.fromisoformat(iso[:10])
     return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def header_facts(report: Any, made_on: str | None) -> list[tuple[str, str]]:
+    """The facts at the head of a response paper, the same in every format (unescaped)."""
+    facts = [
+        ("Force", report.force),
+        ("Report published", long_date(report.published)),
+        ("Response due (56 days, Police Act 1996 s55)", long_date(report.response_due)),
+        ("Response prepared", long_date(made_on)),
+    ]
+    return [(label, value) for label, value in facts if value]
 
 
 KIND_HEADING: dict[str, str] = {
