@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from afi_tracker.domain.model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES
+from afi_tracker.domain.model import ACTION_STATUSES, ITEM_KINDS, ITEM_STATUSES, owners_of
 
 if TYPE_CHECKING:
     from afi_tracker.store.store import Snapshot
@@ -85,7 +85,7 @@ def reports(db: Path | str | None, incomplete: str) -> list[Candidate]:
 
 def owners(db: Path | str | None, incomplete: str) -> list[Candidate]:
     def pick(snap: Snapshot) -> Iterable[Candidate]:
-        names = sorted({a["owner"] for a in snap.actions if a.get("owner")}, key=str.casefold)
+        names = sorted({o for a in snap.hot_actions for o in owners_of(a)}, key=str.casefold)
         return ((name, "owner") for name in names if _starts(name, incomplete))
 
     return _safe(db, pick)

@@ -7,8 +7,11 @@ their allowed values, and builds new ones with a stable key.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Final
+
+from afi_tracker.errors import InvalidValue
 
 Record = dict[str, Any]
 
@@ -100,6 +103,56 @@ DIRECTIONS: Final = ("higher", "lower")
 def new_key() -> str:
     """A key that never changes and is never reused, unlike TinyDB's doc ids."""
     return uuid.uuid4().hex
+
+
+def owners_of(action: Record) -> list[str]:
+    """An action's owners, in the order given: `owners` (schema 4 on), or the one
+    `owner` a record of an older schema held."""
+    owners = action.get("owners")
+    if isinstance(owners, list):
+        return [o for o in owners if isinstance(o, str) and o]
+    owner = action.get("owner")
+    return [owner] if isinstance(owner, str) and owner else []
+
+
+def owners_text(action: Record) -> str:
+    """An action's owners for people: `Insp Patel, DS Jones` ("" when it has none)."""
+    return ", ".join(owners_of(action))
+
+
+def owned_by(action: Record, name: str) -> bool:
+    """Whether `name` (any case, outer spaces ignored) is one of the action's owners."""
+    wanted = name.strip().casefold()
+    return any(o.strip().casefold() == wanted for o in owners_of(action))
+
+
+def owner_names(names: Iterable[str]) -> list[str]:
+    """Owner names as given, each stripped; one given twice (in any case) is kept once.
+
+    An empty name is refused (InvalidValue): it is always a slip (`--owner ""`,
+    `A,,B`), and an action silently without one of its owners misstates the record.
+    """
+    kept: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        clean = name.strip()
+        if not clean:
+            raise InvalidValue("an owner's name must not be empty", code="owner-empty")
+        if clean.casefold() not in seen:
+            seen.add(clean.casefold())
+            kept.append(clean)
+    return kept
+
+
+def split_owners(text: str, separators: str = ",") -> list[str]:
+    """`A, B` as two names: only where the person asked for a list to be split.
+
+    Every part must be a name, so `A,,B` and `A,` are refused (owner_names).
+    """
+    parts = [text]
+    for sep in separators:
+        parts = [piece for part in parts for piece in part.split(sep)]
+    return owner_names(parts)
 
 
 def handle_for(table: str, number: int) -> str:

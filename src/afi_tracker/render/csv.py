@@ -36,9 +36,19 @@ def cell(value: Any) -> str:
     return text
 
 
+def _cell(key: str, value: Any) -> str:
+    if key in _JOINED and isinstance(value, list):
+        return cell(_JOINED[key].join(str(v) for v in value))
+    return cell(value)
+
+
 def listing(view: Listing) -> str:
     keys = list(view.rows[0]) if view.rows else [c.key for c in view.columns]
     return _write(keys, view.rows)
+
+
+# Lists shown joined otherwise than by "; ": an action's owners read "Insp Patel, DS Jones".
+_JOINED = {"owners": ", "}
 
 
 def _write(keys: list[str], rows: list[dict[str, Any]]) -> str:
@@ -46,7 +56,7 @@ def _write(keys: list[str], rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)
     for row in rows:
-        writer.writerow([cell(row.get(k)) for k in keys])
+        writer.writerow([_cell(k, row.get(k)) for k in keys])
     return out.getvalue()
 
 

@@ -14,6 +14,9 @@ from afi_tracker.domain.model import (
     ACTION_OPEN,
     ITEM_KINDS,
     Record,
+    owned_by,
+    owners_of,
+    owners_text,
     question_judgement,
     response_line,
 )
@@ -158,7 +161,7 @@ def item_detail(snap: Snapshot, handle: str) -> Detail:
             "Actions",
             [
                 f"{a['id']}  {a['status']:<11}  due {a.get('due') or '—'}  "
-                f"{a.get('owner') or '—'}: {a['title']}"
+                f"{owners_text(a) or '—'}: {a['title']}"
                 for a in actions
             ]
             or ["none yet"],
@@ -201,7 +204,7 @@ def action_row(action: Record, as_of: date) -> dict[str, Any]:
         "id": action["id"],
         "item": action["item"],
         "title": action["title"],
-        "owner": action.get("owner"),
+        "owner": owners_text(action) or None,  # every owner, joined: what tables show
         "due": action.get("due"),
         "status": action["status"],
         "status_reason": action.get("status_reason"),
@@ -209,6 +212,7 @@ def action_row(action: Record, as_of: date) -> dict[str, Any]:
         "created": action.get("created"),
         "updated": action.get("updated"),
         "evidence": [e["ref"] for e in action.get("evidence", [])],
+        "owners": owners_of(action),  # added last: CSV columns are only ever added at the end
     }
 
 
@@ -228,8 +232,7 @@ class ActionFilter:
             (
                 self.item is None or action["item"] == self.item,
                 self.report is None or item_report.get(action["item"]) == self.report,
-                self.owner is None
-                or (action.get("owner") or "").casefold() == self.owner.casefold(),
+                self.owner is None or owned_by(action, self.owner),
                 not self.statuses or action["status"] in self.statuses,
                 not self.overdue or action_overdue(action, as_of),
                 self.due_within is None
@@ -274,7 +277,7 @@ def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
     fields: list[tuple[str, Any]] = [
         ("Item", f"{action['item']}: {item['text']}" if item else action["item"]),
         ("Title", action["title"]),
-        ("Owner", action.get("owner")),
+        ("Owners" if len(owners_of(action)) > 1 else "Owner", owners_text(action)),
         ("Due", action.get("due")),
         (
             "Status",
@@ -392,32 +395,33 @@ def owners_listing(
     for action in snap.actions:
         if report is not None and item_report.get(action["item"]) != report:
             continue
-        owner = action.get("owner") or "(no owner)"
-        row = table.setdefault(
-            owner.casefold(),
-            {
-                "owner": owner,
-                "open": 0,
-                "overdue": 0,
-                "due_soon": 0,
-                "blocked": 0,
-                "done": 0,
-                "next_due": None,
-                "open_actions": [],
-            },
-        )
-        if action["status"] == "done":
-            row["done"] += 1
-        if action["status"] not in ACTION_OPEN:
-            continue
-        row["open"] += 1
-        row["open_actions"].append(action["id"])
-        row["blocked"] += action["status"] == "blocked"
-        due = action.get("due")
-        if due:
-            row["overdue"] += is_overdue(due, as_of)
-            row["due_soon"] += is_due_within(due, as_of, soon)
-            row["next_due"] = min(filter(None, [row["next_due"], due]))
+        # An action with several owners counts once under each of them.
+        for owner in owners_of(action) or ["(no owner)"]:
+            row = table.setdefault(
+                owner.casefold(),
+                {
+                    "owner": owner,
+                    "open": 0,
+                    "overdue": 0,
+                    "due_soon": 0,
+                    "blocked": 0,
+                    "done": 0,
+                    "next_due": None,
+                    "open_actions": [],
+                },
+            )
+            if action["status"] == "done":
+                row["done"] += 1
+            if action["status"] not in ACTION_OPEN:
+                continue
+            row["open"] += 1
+            row["open_actions"].append(action["id"])
+            row["blocked"] += action["status"] == "blocked"
+            due = action.get("due")
+            if due:
+                row["overdue"] += is_overdue(due, as_of)
+                row["due_soon"] += is_due_within(due, as_of, soon)
+                row["next_due"] = min(filter(None, [row["next_due"], due]))
     rows = sorted(table.values(), key=lambda r: (-r["overdue"], r["owner"].casefold()))
     return Listing(
         title=f"Actions by owner, as of {as_of.isoformat()}",
@@ -452,7 +456,7 @@ def due_listing(
         snap.report(report)
     item_report = {i["id"]: i["report"] for i in snap.items}
     horizon = as_of + within
-    rows = []
+    rows: list[dict[str, Any]] = []
     for action in snap.actions:
         if action["status"] not in ACTION_OPEN or not action.get("due"):
             continue
@@ -461,9 +465,10 @@ def due_listing(
         due = date.fromisoformat(action["due"])
         if due > horizon:
             continue
-        rows.append(
+        # Under each of its owners: the digest is read owner by owner.
+        rows.extend(
             {
-                "owner": action.get("owner") or "(no owner)",
+                "owner": owner,
                 "id": action["id"],
                 "item": action["item"],
                 "title": action["title"],
@@ -471,7 +476,9 @@ def due_listing(
                 "when": _when(due, as_of),
                 "overdue": is_overdue(action["due"], as_of),
                 "status": action["status"],
+                "owners": owners_of(action),
             }
+            for owner in owners_of(action) or ["(no owner)"]
         )
     rows.sort(key=lambda r: (r["owner"].casefold(), r["due"], _number(r)))
     return Listing(

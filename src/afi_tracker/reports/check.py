@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from afi_tracker.domain.model import ITEM_CLOSED, Record
+from afi_tracker.domain.model import ITEM_CLOSED, Record, owners_of, owners_text
 from afi_tracker.domain.rules import (
     action_due_soon,
     action_overdue,
@@ -349,7 +349,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     handle,
                     aid,
                     f"{aid} ({handle}) is overdue: due "
-                    f"{due}, owner {action.get('owner') or 'none'}: "
+                    f"{due}, owner {owners_text(action) or 'none'}: "
                     f"{_short(action['title'])}",
                 )
             elif action_due_soon(action, as_of, options.warn_within):
@@ -359,9 +359,9 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     handle,
                     aid,
                     f"{aid} ({handle}) is due {due}, "
-                    f"owner {action.get('owner') or 'none'}: {_short(action['title'])}",
+                    f"owner {owners_text(action) or 'none'}: {_short(action['title'])}",
                 )
-            if not (action.get("owner") or "").strip():
+            if not owners_of(action):
                 add("AFI103", key, handle, aid, f"{aid} ({handle}) has no owner")
             updated = _day(action.get("updated") or action.get("created"))
             if updated is not None and is_stale(updated, as_of, options.stale_after):

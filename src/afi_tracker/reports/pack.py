@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from afi_tracker.domain.model import VERDICT_LABEL, Record
+from afi_tracker.domain.model import VERDICT_LABEL, Record, owners_of, owners_text
 from afi_tracker.domain.rules import AMBER_DAYS, handle_number
 from afi_tracker.reports.progress import Totals, item_progress, response_due
 from afi_tracker.store.store import Snapshot
@@ -28,6 +28,7 @@ class PackAction:
     notes: list[str] = field(default_factory=list)  # "2025-04-02 Jo Bloggs: text"
     latest_update: str | None = None  # the last note's text alone
     updated: str | None = None
+    owners: list[str] = field(default_factory=list)  # every owner; `owner` joins them
 
 
 @dataclass
@@ -166,7 +167,7 @@ def build(
                         PackAction(
                             a["id"],
                             a["title"],
-                            a.get("owner"),
+                            owners_text(a) or None,
                             a.get("due"),
                             a["status"],
                             _evidence(a),
@@ -174,6 +175,7 @@ def build(
                             notes=_notes(a),
                             latest_update=a["notes"][-1].get("text") if a.get("notes") else None,
                             updated=a.get("updated"),
+                            owners=owners_of(a),
                         )
                         for a in actions
                     ],

@@ -17,7 +17,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from afi_tracker.domain.model import RAG_ORDER, ActionStatus, Record
+from afi_tracker.domain.model import RAG_ORDER, ActionStatus, Record, owners_of
 from afi_tracker.domain.rules import (
     AMBER_DAYS,
     handle_number,
@@ -189,9 +189,7 @@ def item_progress(
         if not is_live(a):
             continue
         live += 1
-        owner = a.get("owner")
-        if owner:
-            owners.add(owner)
+        owners.update(owners_of(a))
         if a["status"] == ActionStatus.DONE:
             done += 1
         elif is_open(a):

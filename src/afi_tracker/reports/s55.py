@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from afi_tracker.domain.model import VERDICT_LABEL, ItemKind
+from afi_tracker.domain.model import VERDICT_LABEL, ItemKind, owners_of, owners_text
 from afi_tracker.domain.rules import handle_number
 from afi_tracker.reports.progress import response_due
 from afi_tracker.store.store import Snapshot
@@ -41,6 +41,7 @@ class S55Action:
     lead: str | None
     target: str | None
     status: str
+    leads: list[str] = field(default_factory=list)  # every owner; `lead` joins them
 
 
 @dataclass
@@ -132,7 +133,14 @@ def build(
                     response.get("verdict"),
                     response.get("text"),
                     [
-                        S55Action(a["id"], a["title"], a.get("owner"), a.get("due"), a["status"])
+                        S55Action(
+                            a["id"],
+                            a["title"],
+                            owners_text(a) or None,
+                            a.get("due"),
+                            a["status"],
+                            owners_of(a),
+                        )
                         for a in actions
                     ],
                     reason,
