@@ -50,7 +50,8 @@ def test_respond_is_recorded_in_the_history_and_replaced_by_a_later_one(store_pa
     t.respond("I3", "partly-accepted", "We accept the analysis but not publication by July.")
     t.respond("I3", "accepted", "We accept it in full.")
     snap = Store.at(store_path).load()
-    assert snap.item("I3")["response"]["verdict"] == "accepted"
+    response = snap.item("I3").get("response")
+    assert response is not None and response["verdict"] == "accepted"
     changes = [
         c
         for e in snap.history

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from afi_tracker.api.plan import PlanRefused
 from afi_tracker.api.tracker import Tracker
+from afi_tracker.domain.model import Action
 from afi_tracker.errors import AfiError, InvalidValue
 from afi_tracker.importers.plan import (
     PlanUnreadable,
@@ -39,7 +40,7 @@ def tracker(path: Path) -> Tracker:
     return Tracker(Store.at(path), by="alice", command="afi import-plan", today=TODAY)
 
 
-def by_title(path: Path) -> dict[str, dict]:
+def by_title(path: Path) -> dict[str, Action]:
     return {a["title"]: a for a in Store.at(path).load().actions}
 
 

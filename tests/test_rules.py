@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from afi_tracker.domain.model import Rag
+from afi_tracker.domain.model import Action, Item, Rag, new_item
 from afi_tracker.domain.rules import (
     action_due_soon,
     action_overdue,
@@ -24,8 +24,20 @@ TODAY = date(2025, 4, 2)
 WEEK = timedelta(days=7)
 
 
-def action(status: str = "planned", due: str | None = None) -> dict[str, object]:
-    return {"id": "A1", "status": status, "due": due}
+def action(status: str = "planned", due: str | None = None) -> Action:
+    return {
+        "uid": "1",
+        "id": "A1",
+        "item": "I1",
+        "title": "t",
+        "owner": "o",
+        "status": status,
+        "due": due,
+    }
+
+
+def item(status: str) -> Item:
+    return new_item(id="I1", status=status)
 
 
 def test_due_today_is_not_overdue_today():
@@ -71,11 +83,11 @@ def test_only_open_actions_are_overdue_or_due_soon():
 
 
 def test_needs_action_when_open_or_in_progress_with_no_live_action():
-    assert needs_action({"status": "open"}, [])
-    assert needs_action({"status": "in-progress"}, [action("cancelled")])
-    assert not needs_action({"status": "open"}, [action("done")])
-    assert not needs_action({"status": "awaiting-sign-off"}, [])
-    assert not needs_action({"status": "complete"}, [])
+    assert needs_action(item("open"), [])
+    assert needs_action(item("in-progress"), [action("cancelled")])
+    assert not needs_action(item("open"), [action("done")])
+    assert not needs_action(item("awaiting-sign-off"), [])
+    assert not needs_action(item("complete"), [])
 
 
 def test_handle_number():

@@ -5,21 +5,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
-from afi_tracker.domain.model import ACTION_OPEN, ACTION_STATUSES, ITEM_CLOSED, Record, new_key
+from afi_tracker.domain.model import (
+    ACTION_OPEN,
+    ACTION_STATUSES,
+    ITEM_CLOSED,
+    Action,
+    ActionStatus,
+    Evidence,
+    ItemStatus,
+    new_key,
+)
 from afi_tracker.errors import InvalidValue, TransitionRefused
 from afi_tracker.store.store import Transaction
 
 # Where each status may go with `afi update --status` or the verbs. `done` and
 # `cancelled` go back only through `afi reopen`, so finished work is not undone
 # by a slip of the keyboard.
-TRANSITIONS: Final[dict[str, tuple[str, ...]]] = {
-    "planned": ("in-progress", "blocked", "done", "cancelled"),
-    "in-progress": ("planned", "blocked", "done", "cancelled"),
-    "blocked": ("planned", "in-progress", "done", "cancelled"),
-    "done": (),
-    "cancelled": (),
+_PLANNED, _IN_PROGRESS, _BLOCKED, _DONE, _CANCELLED = ActionStatus
+TRANSITIONS: Final[dict[str, tuple[ActionStatus, ...]]] = {
+    _PLANNED: (_IN_PROGRESS, _BLOCKED, _DONE, _CANCELLED),
+    _IN_PROGRESS: (_PLANNED, _BLOCKED, _DONE, _CANCELLED),
+    _BLOCKED: (_PLANNED, _IN_PROGRESS, _DONE, _CANCELLED),
+    _DONE: (),
+    _CANCELLED: (),
 }
-NEEDS_REASON: Final = frozenset({"blocked", "cancelled"})
+FINISHED: Final = frozenset({_DONE, _CANCELLED})
+NEEDS_REASON: Final = frozenset({_BLOCKED, _CANCELLED})
 
 
 def check_status(status: str) -> str:
@@ -36,7 +47,7 @@ def _required(value: str | None, what: str) -> str:
     return value
 
 
-def _evidence(refs: list[str], description: str | None, tx: Transaction) -> list[Record]:
+def _evidence(refs: list[str], description: str | None, tx: Transaction) -> list[Evidence]:
     return [
         {"ref": _required(ref, "evidence"), "description": description, "at": tx.at, "by": tx.by}
         for ref in refs
@@ -50,10 +61,10 @@ def add(
     owner: str,
     due: date | None,
     *,
-    status: str = "planned",
+    status: str = ActionStatus.PLANNED,
     note: str | None = None,
-    source: Record | None = None,
-) -> Record:
+    source: dict[str, Any] | None = None,
+) -> Action:
     item = tx.item(item_handle)
     if item.get("status") in ITEM_CLOSED:
         raise TransitionRefused(
@@ -62,7 +73,7 @@ def add(
             item=item["id"],
         )
     check_status(status)
-    if status in ("done", "cancelled"):
+    if status in FINISHED:
         raise TransitionRefused(
             f"a new action cannot start as {status}",
             code="new-action-finished",
@@ -72,7 +83,7 @@ def add(
             f"a new action cannot start as {status} without a reason",
             code="new-action-blocked",
         )
-    record: Record = {
+    record: Action = {
         "uid": new_key(),
         "id": "",
         "item": item["id"],
@@ -94,25 +105,25 @@ def add(
     if source is not None:
         record["source"] = source  # where it came from: a commitment in the report
     action = tx.insert("actions", record)
-    if item.get("status") in ("open", "awaiting-sign-off"):
-        tx.update("items", item, status="in-progress")
+    if item.get("status") in (ItemStatus.OPEN, ItemStatus.AWAITING_SIGN_OFF):
+        tx.update("items", item, status=ItemStatus.IN_PROGRESS)
     return action
 
 
 def transition(
     tx: Transaction,
-    action: Record,
+    action: Action,
     status: str,
     *,
     reason: str | None = None,
     evidence: list[str] | None = None,
     description: str | None = None,
     reopen: bool = False,
-) -> Record:
+) -> Action:
     check_status(status)
     current = action["status"]
     if reopen:
-        if current not in ("done", "cancelled"):
+        if current not in FINISHED:
             raise TransitionRefused(
                 f"action {action['id']} is {current}; only done or cancelled actions reopen"
             )
@@ -148,7 +159,7 @@ def update(
     note: str | None = None,
     evidence: list[str] | None = None,
     description: str | None = None,
-) -> Record:
+) -> Action:
     action = tx.action(handle)
     changes: dict[str, Any] = {}
     if title is not None:
@@ -182,9 +193,9 @@ def update(
     return action
 
 
-def reopen(tx: Transaction, handle: str, reason: str | None = None) -> Record:
+def reopen(tx: Transaction, handle: str, reason: str | None = None) -> Action:
     action = tx.action(handle)
-    reopened = transition(tx, action, "in-progress", reopen=True)
+    reopened = transition(tx, action, ActionStatus.IN_PROGRESS, reopen=True)
     if reason:
         reopened = tx.update(
             "actions",
@@ -193,16 +204,16 @@ def reopen(tx: Transaction, handle: str, reason: str | None = None) -> Record:
             + [{"text": f"reopened: {reason}", "by": tx.by, "at": tx.at}],
         )
     item = tx.item(action["item"])
-    if item.get("status") in ("awaiting-sign-off", "complete"):
-        tx.update("items", item, status="in-progress")
+    if item.get("status") in (ItemStatus.AWAITING_SIGN_OFF, ItemStatus.COMPLETE):
+        tx.update("items", item, status=ItemStatus.IN_PROGRESS)
     return reopened
 
 
-def delete(tx: Transaction, handle: str) -> Record:
+def delete(tx: Transaction, handle: str) -> Action:
     action = tx.action(handle)
     tx.delete("actions", action)
     return action
 
 
-def open_actions(tx: Transaction, item_handle: str) -> list[Record]:
+def open_actions(tx: Transaction, item_handle: str) -> list[Action]:
     return [a for a in tx.actions_by_item().get(item_handle, []) if a["status"] in ACTION_OPEN]

@@ -10,12 +10,17 @@ from __future__ import annotations
 from typing import Final
 
 from afi_tracker.api.actions import open_actions
-from afi_tracker.domain.model import VERDICTS, Record
+from afi_tracker.domain.model import VERDICTS, Evidence, Item, ItemStatus, Response
 from afi_tracker.domain.rules import is_placeholder, proposer
 from afi_tracker.errors import InvalidValue, SegregationRefused, TransitionRefused
 from afi_tracker.store.store import Transaction
 
-SETTABLE: Final = ("superseded", "no-further-action", "open", "in-progress")
+SETTABLE: Final = (
+    ItemStatus.SUPERSEDED,
+    ItemStatus.NO_FURTHER_ACTION,
+    ItemStatus.OPEN,
+    ItemStatus.IN_PROGRESS,
+)
 
 
 def close(
@@ -26,9 +31,9 @@ def close(
     force: bool = False,
     description: str | None = None,
     allow_placeholder: bool = False,
-) -> Record:
+) -> Item:
     item = tx.item(handle)
-    if item["status"] not in ("open", "in-progress"):
+    if item["status"] not in (ItemStatus.OPEN, ItemStatus.IN_PROGRESS):
         raise TransitionRefused(
             f"item {item['id']} is {item['status']}; only open or in-progress items can be "
             "proposed for closure"
@@ -51,13 +56,13 @@ def close(
             f"item {item['id']} has open actions: {handles}",
             code="open-actions",
         )
-    new_evidence = [
+    new_evidence: list[Evidence] = [
         {"ref": ref, "description": description, "at": tx.at, "by": tx.by} for ref in evidence
     ]
     return tx.update(
         "items",
         item,
-        status="awaiting-sign-off",
+        status=ItemStatus.AWAITING_SIGN_OFF,
         evidence=item.get("evidence", []) + new_evidence,
         closure_forced_with_open_actions=[a["id"] for a in still_open] if still_open else None,
         status_reason=None,
@@ -65,10 +70,10 @@ def close(
     )
 
 
-def sign_off(tx: Transaction, handle: str, *, allow_self: bool = False) -> Record:
+def sign_off(tx: Transaction, handle: str, *, allow_self: bool = False) -> Item:
     """Sign off an item; by someone other than its proposer unless `allow_self`."""
     item = tx.item(handle)
-    if item["status"] != "awaiting-sign-off":
+    if item["status"] != ItemStatus.AWAITING_SIGN_OFF:
         raise TransitionRefused(
             f"item {item['id']} is {item['status']}; only items awaiting sign-off can be "
             "signed off",
@@ -81,10 +86,12 @@ def sign_off(tx: Transaction, handle: str, *, allow_self: bool = False) -> Recor
             f"{tx.by} proposed {item['id']} for closure and cannot also sign it off",
             code="self-sign-off",
         )
-    return tx.update("items", item, status="complete", signed_off_by=tx.by, signed_off_at=tx.at)
+    return tx.update(
+        "items", item, status=ItemStatus.COMPLETE, signed_off_by=tx.by, signed_off_at=tx.at
+    )
 
 
-def set_status(tx: Transaction, handle: str, status: str, reason: str | None) -> Record:
+def set_status(tx: Transaction, handle: str, status: str, reason: str | None) -> Item:
     if status not in SETTABLE:
         raise InvalidValue(
             f'cannot set an item to "{status}" directly',
@@ -97,7 +104,7 @@ def set_status(tx: Transaction, handle: str, status: str, reason: str | None) ->
     return tx.update("items", item, status=status, status_reason=reason, signed_off_by=None)
 
 
-def respond(tx: Transaction, handle: str, verdict: str, text: str) -> Record:
+def respond(tx: Transaction, handle: str, verdict: str, text: str) -> Item:
     """Record the published response to an item; a later one replaces it (history keeps all)."""
     if verdict not in VERDICTS:
         raise InvalidValue(
@@ -106,8 +113,8 @@ def respond(tx: Transaction, handle: str, verdict: str, text: str) -> Record:
     if not text.strip():
         raise InvalidValue("a response needs its text", code="response-text-required")
     item = tx.item(handle)
-    response = {"verdict": verdict, "text": text.strip(), "by": tx.by, "at": tx.at}
-    old = item.get("response") or {}
-    if old.get("verdict") == verdict and old.get("text") == response["text"]:
+    response: Response = {"verdict": verdict, "text": text.strip(), "by": tx.by, "at": tx.at}
+    old = item.get("response")
+    if old and old.get("verdict") == verdict and old.get("text") == response["text"]:
         return item
     return tx.update("items", item, response=response)

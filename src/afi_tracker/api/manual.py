@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from afi_tracker.domain.model import ITEM_KINDS, JUDGEMENTS, Record, new_item, new_report
+from afi_tracker.domain.model import ITEM_KINDS, JUDGEMENTS, Item, Report, new_item, new_report
 from afi_tracker.errors import InvalidValue
 from afi_tracker.importers.text import slugify
 from afi_tracker.store.store import Transaction
@@ -72,7 +72,7 @@ def add_report(
     year: str = "",
     published: date | None = None,
     judgement_text: str | None = None,
-) -> Record:
+) -> Report:
     title = _text(title, "report title")
     chosen = report_key(title, key)
     if any(r["key"] == chosen for r in tx.reports):
@@ -101,7 +101,7 @@ def add_item(
     text: str,
     question: str | None = None,
     deadline: date | None = None,
-) -> Record:
+) -> Item:
     stored = tx.report(report)
     numbers = [str(q.get("number")) for q in stored.get("questions") or []]
     if question is not None:
@@ -129,7 +129,7 @@ def add_item(
 
 def edit_item(
     tx: Transaction, handle: str, *, text: str | None = None, deadline: date | None = None
-) -> Record:
+) -> Item:
     item = tx.item(handle)
     if text is None and deadline is None:
         raise InvalidValue("nothing to change", code="item-edit-nothing")

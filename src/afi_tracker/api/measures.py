@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from afi_tracker.api import actions
-from afi_tracker.domain.model import ITEM_CLOSED, UNITS, Record, new_key
+from afi_tracker.domain.model import ITEM_CLOSED, UNITS, Action, Item, Measure, Reading, new_key
 from afi_tracker.domain.rules import measure_text
 from afi_tracker.errors import AfiError, InvalidValue, NotFound
 from afi_tracker.importers.findings import Commitment, Figure, Findings, extract
@@ -137,7 +137,7 @@ class MeasureSpec:
     finding: str | None = None
 
 
-def _item_open(tx: Transaction, handle: str) -> Record:
+def _item_open(tx: Transaction, handle: str) -> Item:
     item = tx.item(handle)
     if item.get("status") in ITEM_CLOSED:
         raise MeasureRefused(
@@ -148,9 +148,9 @@ def _item_open(tx: Transaction, handle: str) -> Record:
     return item
 
 
-def add(tx: Transaction, spec: MeasureSpec) -> Record:
+def add(tx: Transaction, spec: MeasureSpec) -> Measure:
     item = _item_open(tx, spec.item)
-    source: Record | None = None
+    source: dict[str, Any] | None = None
     name: str | None
     if spec.finding is not None:
         found = figure(tx, item["report"], spec.finding)
@@ -204,7 +204,7 @@ def add(tx: Transaction, spec: MeasureSpec) -> Record:
             f"target date {spec.by.isoformat()} is not after the baseline date {on.isoformat()}",
             hint="give a target date after the baseline's",
         )
-    record: Record = {
+    record: Measure = {
         "uid": new_key(),
         "id": "",
         "item": item["id"],
@@ -225,7 +225,7 @@ def add(tx: Transaction, spec: MeasureSpec) -> Record:
 
 def record_reading(
     tx: Transaction, handle: str, value: str, on: date, source: str | None = None
-) -> Record:
+) -> Measure:
     measure = tx.measure(handle)
     number = parse_value(value, measure["unit"])
     if on.isoformat() < measure["baseline_date"]:
@@ -234,7 +234,7 @@ def record_reading(
             f"{measure['baseline_date']}",
             hint="date the reading on or after the baseline date",
         )
-    reading: Record = {
+    reading: Reading = {
         "value": number,
         "on": on.isoformat(),
         "source": source.strip() if source and source.strip() else None,
@@ -252,7 +252,7 @@ def adopt(
     item_handle: str | None,
     handle: str,
     owner: str,
-) -> Record:
+) -> Action:
     """An action, due on the commitment's deadline, that quotes the sentence it came from."""
     key = report_for(tx, report_key, item_handle)
     found = commitment(tx, key, handle)

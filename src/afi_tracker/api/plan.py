@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from afi_tracker.api import actions
-from afi_tracker.domain.model import Record
+from afi_tracker.domain.model import ITEM_CLOSED, Action, ActionStatus, Item
+from afi_tracker.domain.safetext import shorten
 from afi_tracker.errors import AfiError
 from afi_tracker.importers.plan import ACTION_HANDLE, Plan, Row, unknown_statuses
 from afi_tracker.store.store import Transaction
@@ -126,7 +127,7 @@ def apply_plan(tx: Transaction, plan: Plan, skip: set[int], source: str) -> Plan
     )
 
 
-def _existing(tx: Transaction, row: Row, item: str) -> Record | None:
+def _existing(tx: Transaction, row: Row, item: str) -> Action | None:
     mine = tx.actions_by_item().get(item, [])
     handle = ACTION_HANDLE.match(row.text("action_id"))
     if handle:
@@ -144,10 +145,7 @@ def _reason(row: Row) -> str:
     return row.text("update") or f'"{row.text("status")}" in the plan'
 
 
-def _refuse_if_closed(item: Record) -> None:
-    from afi_tracker.domain.model import ITEM_CLOSED
-    from afi_tracker.domain.safetext import shorten
-
+def _refuse_if_closed(item: Item) -> None:
     if item.get("status") in ITEM_CLOSED:
         raise AfiError(f"item {item['id']} is {item['status']}: {shorten(item['text'], 60)}")
 
@@ -159,7 +157,11 @@ def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOu
     item = tx.item(row.item)
     if found is None:
         _refuse_if_closed(item)
-        start = "in-progress" if row.status in ("in-progress", "done") else "planned"
+        start = (
+            ActionStatus.IN_PROGRESS
+            if row.status in (ActionStatus.IN_PROGRESS, ActionStatus.DONE)
+            else ActionStatus.PLANNED
+        )
         action = actions.add(tx, row.item, title, owner, row.due, status=start, note=note)
         if row.status and row.status != start:
             action = actions.transition(tx, action, row.status, reason=_reason(row))
@@ -182,7 +184,7 @@ def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOu
         actions.update(tx, found["id"], **changes)
     out.changes = [name for name in changes if name != "reason"]
     if row.status and row.status != found["status"]:
-        if found["status"] in ("done", "cancelled"):
+        if found["status"] in actions.FINISHED:
             raise AfiError(
                 f'{found["id"]} is {found["status"]} in afi but "{row.text("status")}" '
                 "in the plan; reopen it first or change the sheet"

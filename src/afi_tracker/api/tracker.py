@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from afi_tracker.api import actions, items, manual, measures, undo
 from afi_tracker.domain.dates import parse_date
-from afi_tracker.domain.model import Record
+from afi_tracker.domain.model import Action, ActionStatus, Item, Measure, Report
 from afi_tracker.importers.apply import ImportOutcome, import_file
 
 if TYPE_CHECKING:
@@ -51,9 +51,9 @@ class Tracker:
         owner: str,
         due: str | None,
         *,
-        status: str = "planned",
+        status: str = ActionStatus.PLANNED,
         note: str | None = None,
-    ) -> Record:
+    ) -> Action:
         due_date = self._date(due)
         with self.store.transaction(self.command, self.by) as tx:
             return actions.add(tx, item, title, owner, due_date, status=status, note=note)
@@ -70,7 +70,7 @@ class Tracker:
         note: str | None = None,
         evidence: list[str] | None = None,
         description: str | None = None,
-    ) -> Record:
+    ) -> Action:
         if status is not None:
             actions.check_status(status)
         due_date = self._date(due)
@@ -96,7 +96,7 @@ class Tracker:
         reason: str | None = None,
         evidence: list[str] | None = None,
         description: str | None = None,
-    ) -> Record:
+    ) -> Action:
         with self.store.transaction(self.command, self.by) as tx:
             return actions.transition(
                 tx,
@@ -107,11 +107,11 @@ class Tracker:
                 description=description,
             )
 
-    def reopen(self, handle: str, reason: str | None = None) -> Record:
+    def reopen(self, handle: str, reason: str | None = None) -> Action:
         with self.store.transaction(self.command, self.by) as tx:
             return actions.reopen(tx, handle, reason)
 
-    def delete(self, handle: str) -> Record:
+    def delete(self, handle: str) -> Action:
         with self.store.transaction(self.command, self.by) as tx:
             return actions.delete(tx, handle)
 
@@ -122,7 +122,7 @@ class Tracker:
         *,
         force: bool = False,
         description: str | None = None,
-    ) -> Record:
+    ) -> Item:
         with self.store.transaction(self.command, self.by) as tx:
             return items.close(
                 tx,
@@ -133,15 +133,15 @@ class Tracker:
                 allow_placeholder=self.allow_placeholder_evidence,
             )
 
-    def sign_off(self, handle: str) -> Record:
+    def sign_off(self, handle: str) -> Item:
         with self.store.transaction(self.command, self.by) as tx:
             return items.sign_off(tx, handle, allow_self=self.allow_self_sign_off)
 
-    def respond(self, handle: str, verdict: str, text: str) -> Record:
+    def respond(self, handle: str, verdict: str, text: str) -> Item:
         with self.store.transaction(self.command, self.by) as tx:
             return items.respond(tx, handle, verdict, text)
 
-    def set_item(self, handle: str, status: str, reason: str | None) -> Record:
+    def set_item(self, handle: str, status: str, reason: str | None) -> Item:
         with self.store.transaction(self.command, self.by) as tx:
             return items.set_status(tx, handle, status, reason)
 
@@ -219,7 +219,7 @@ class Tracker:
         unit: str | None = None,
         lower_is_better: bool = False,
         finding: str | None = None,
-    ) -> Record:
+    ) -> Measure:
         by_date = self._date(by)
         assert by_date is not None
         spec = measures.MeasureSpec(
@@ -238,14 +238,14 @@ class Tracker:
 
     def record_reading(
         self, handle: str, value: str, *, on: str | None = None, source: str | None = None
-    ) -> Record:
+    ) -> Measure:
         day = self._date(on) or self.today
         with self.store.transaction(self.command, self.by) as tx:
             return measures.record_reading(tx, handle, value, day, source)
 
     def adopt(
         self, handle: str, owner: str, *, report: str | None = None, item: str | None = None
-    ) -> Record:
+    ) -> Action:
         with self.store.transaction(self.command, self.by) as tx:
             return measures.adopt(tx, report, item, handle, owner)
 
@@ -259,7 +259,7 @@ class Tracker:
         year: str = "",
         published: str | None = None,
         judgement: str | None = None,
-    ) -> Record:
+    ) -> Report:
         """A report added by hand, for one no importer reads."""
         when = self._date(published)
         with self.store.transaction(self.command, self.by, create=True) as tx:
@@ -282,7 +282,7 @@ class Tracker:
         *,
         question: str | None = None,
         deadline: str | None = None,
-    ) -> Record:
+    ) -> Item:
         when = self._date(deadline)
         with self.store.transaction(self.command, self.by) as tx:
             return manual.add_item(
@@ -291,7 +291,7 @@ class Tracker:
 
     def edit_item(
         self, handle: str, *, text: str | None = None, deadline: str | None = None
-    ) -> Record:
+    ) -> Item:
         """Correct an item's text or deadline; the old value stays in the history."""
         when = self._date(deadline)
         with self.store.transaction(self.command, self.by) as tx:

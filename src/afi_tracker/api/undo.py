@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from afi_tracker.domain.model import Record
+from afi_tracker.domain.model import FieldChange, HistoryEntry, Record
 from afi_tracker.errors import NothingToUndo, UndoRefused
 from afi_tracker.store.history import describe
 from afi_tracker.store.keys import doc_key
@@ -25,7 +25,7 @@ class Undone:
     reverted: list[str]
 
 
-def last_undoable(history: list[Record]) -> int | None:
+def last_undoable(history: list[HistoryEntry]) -> int | None:
     undone = {e["undoes"] for e in history if "undoes" in e}
     candidates = [e["txn"] for e in history if "undoes" not in e and e["txn"] not in undone]
     return max(candidates, default=None)
@@ -69,7 +69,7 @@ def undo_last(tx: Transaction, *, force: bool = False) -> Undone:
     return Undone(number, first["command"], first["by"], first["at"], records, reverted)
 
 
-def _before(current: Record, change: Record) -> object:
+def _before(current: Record, change: FieldChange) -> object:
     if "added" in change:
         value = current.get(change["field"]) or []
         return value[: len(value) - len(change["added"])]

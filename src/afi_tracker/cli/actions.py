@@ -131,10 +131,11 @@ def update(
         evidence=evidence,
         description=description,
     )
-    extra = f", due {describe(date.fromisoformat(action['due']))}" if due else ""
+    new_due = action["due"]
+    extra = f", due {describe(date.fromisoformat(new_due))}" if due and new_due else ""
     _say(f"Updated {action['id']} ({action['status']}{extra})")
-    if due:
-        _warn_if_long_past(action["due"])
+    if due and new_due:
+        _warn_if_long_past(new_due)
     _emit_action(fmt, action)
 
 

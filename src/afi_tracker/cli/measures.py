@@ -110,7 +110,7 @@ def findings(
         action = _tracker(by).adopt(adopt, owner, report=report, item=item)
         _say(
             f"Added {action['id']} to {action['item']}, due {action['due']}, "
-            f"owner {action['owner']}, from {action['source']['commitment']}"
+            f"owner {action['owner']}, from {(action.get('source') or {}).get('commitment')}"
         )
         if fmt is ListDataFormat.json:
             _emit_action(RecordFormat.json, action)

@@ -12,7 +12,7 @@ commands, because shell completion runs this program on every TAB.
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -356,7 +356,7 @@ def _umask() -> int:
     return mask
 
 
-def _emit_action(fmt: RecordFormat, action: dict[str, Any]) -> None:
+def _emit_action(fmt: RecordFormat, action: Mapping[str, Any]) -> None:
     if fmt is RecordFormat.json:
         from afi_tracker.render.json import dumps
 

@@ -1,7 +1,12 @@
 """The records afi keeps: reports, their graded questions, items and actions.
 
-Records are plain dicts (what TinyDB stores); this module names their fields,
-their allowed values, and builds new ones with a stable key.
+Records are plain dicts, exactly what TinyDB stores and the file holds, typed
+here as `TypedDict`s: mypy checks every field name and value type, and no
+record is copied into another object on the way in or out. (Slotted
+dataclasses were measured against this: building one per action at 100k
+actions costs more than the whole grouping pass of `afi status`; see
+docs/architecture.md.) This module names the fields, their allowed values
+(the `StrEnum`s), and builds new records with a stable key.
 """
 
 from __future__ import annotations
@@ -9,10 +14,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, NotRequired, TypedDict
 
 from afi_tracker.errors import InvalidValue
 
+# A record of any table, as the store handles it generically (copying,
+# checksums, history, merges). Code that knows which table it reads uses the
+# typed records below.
 Record = dict[str, Any]
 
 SCHEMA_VERSION: Final = 3
@@ -81,7 +89,181 @@ VERDICT_LABEL: Final = {
 VERDICTS: Final = tuple(VERDICT_LABEL)
 
 
-def response_line(item: Record) -> str | None:
+# -- the records ----------------------------------------------------------------------
+# Fields marked NotRequired are absent from records written before they existed
+# (or until first set); readers use .get() for them.
+
+
+class Question(TypedDict):
+    """A graded question of a report: `1`, its words, and its judgement."""
+
+    number: str
+    text: str
+    judgement: str | None
+
+
+class Report(TypedDict):
+    key: str
+    uid: str
+    title: str
+    force: str
+    programme: str
+    year: str
+    subject: str
+    published: str | None
+    judgement: str | None
+    source: str
+    questions: list[Question]
+    format: NotRequired[str]
+    former_ids: NotRequired[list[str]]
+    conflicts: NotRequired[dict[str, Any]]
+
+
+class Evidence(TypedDict):
+    ref: str
+    description: NotRequired[str | None]
+    by: NotRequired[str]
+    at: NotRequired[str]
+
+
+class Note(TypedDict):
+    text: str
+    by: str
+    at: str
+
+
+class DueRevision(TypedDict):
+    """One deadline of an action: the first, and each revision with its reason."""
+
+    due: str | None
+    reason: str | None
+    by: str
+    at: str
+
+
+class Response(TypedDict):
+    """The published response to an item (a PCC's under s55 for a recommendation)."""
+
+    verdict: str
+    text: str
+    by: NotRequired[str]
+    at: NotRequired[str]
+
+
+class Item(TypedDict):
+    """An area for improvement, cause of concern or recommendation of a report."""
+
+    uid: str
+    id: str
+    report: str
+    kind: str  # an ItemKind value
+    text: str
+    question: str | None
+    deadline: str | None
+    deadline_text: str | None
+    origin: str | None
+    addressee: str | None
+    cause: str | None
+    parts: list[str]
+    status: str  # an ItemStatus value
+    status_reason: str | None
+    evidence: list[Evidence]
+    signed_off_by: str | None
+    truncated: bool
+    position: int
+    signed_off_at: NotRequired[str | None]
+    proposed_at: NotRequired[str | None]
+    response: NotRequired[Response | None]
+    closure_forced_with_open_actions: NotRequired[list[str] | None]
+    # From a report that gives the force's own response to each item.
+    force_response: NotRequired[str | None]
+    status_log: NotRequired[list[dict[str, Any]]]
+    former_ids: NotRequired[list[str]]
+    conflicts: NotRequired[dict[str, Any]]
+
+
+class Action(TypedDict):
+    """What someone will do about an item. The cold fields (notes, evidence,
+    due_history) are present only when the store read `action_details`."""
+
+    uid: str
+    id: str
+    item: str  # the item's handle
+    title: str
+    due: str | None
+    status: str  # an ActionStatus value
+    # Read them through owners_of(): `owners` from schema 4, one `owner` before.
+    owners: NotRequired[list[str]]
+    owner: NotRequired[str | None]
+    status_reason: NotRequired[str | None]
+    created: NotRequired[str]
+    updated: NotRequired[str]
+    notes: NotRequired[list[Note]]
+    evidence: NotRequired[list[Evidence]]
+    due_history: NotRequired[list[DueRevision]]
+    source: NotRequired[dict[str, Any] | None]
+    former_ids: NotRequired[list[str]]
+    conflicts: NotRequired[dict[str, Any]]
+
+
+class Reading(TypedDict):
+    value: float
+    on: str
+    source: NotRequired[str | None]
+    by: NotRequired[str]
+    at: NotRequired[str]
+
+
+class Measure(TypedDict):
+    """An outcome measure of an item: from a baseline to a target by a date."""
+
+    uid: str
+    id: str
+    item: str
+    name: str
+    unit: str
+    direction: str
+    baseline: float
+    baseline_date: str
+    target: float
+    by: str
+    source: dict[str, Any] | None  # the finding it came from
+    readings: list[Reading]
+    created: NotRequired[str]
+    updated: NotRequired[str]
+    former_ids: NotRequired[list[str]]
+    conflicts: NotRequired[dict[str, Any]]
+
+
+class FieldChange(TypedDict):
+    """One field an update changed: its old and new value, or for a list the
+    entries `added` to its end."""
+
+    field: str
+    old: NotRequired[Any]
+    new: NotRequired[Any]
+    added: NotRequired[list[Any]]
+
+
+class HistoryEntry(TypedDict):
+    """One record changed by one command; a command's entries share `txn`."""
+
+    txn: int
+    at: str
+    by: str
+    command: str
+    table: str
+    doc: str
+    op: str  # create, update or delete
+    record: str
+    uid: str
+    after: NotRequired[Record]
+    before: NotRequired[Record]
+    changes: NotRequired[list[FieldChange]]
+    undoes: NotRequired[int]
+
+
+def response_line(item: Item) -> str | None:
     """`Accepted: text` for an item's response, or None when it has none."""
     response = item.get("response")
     if not response:
@@ -105,7 +287,7 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def owners_of(action: Record) -> list[str]:
+def owners_of(action: Action) -> list[str]:
     """An action's owners, in the order given: `owners` (schema 4 on), or the one
     `owner` a record of an older schema held."""
     owners = action.get("owners")
@@ -115,12 +297,12 @@ def owners_of(action: Record) -> list[str]:
     return [owner] if isinstance(owner, str) and owner else []
 
 
-def owners_text(action: Record) -> str:
+def owners_text(action: Action) -> str:
     """An action's owners for people: `Insp Patel, DS Jones` ("" when it has none)."""
     return ", ".join(owners_of(action))
 
 
-def owned_by(action: Record, name: str) -> bool:
+def owned_by(action: Action, name: str) -> bool:
     """Whether `name` (any case, outer spaces ignored) is one of the action's owners."""
     wanted = name.strip().casefold()
     return any(o.strip().casefold() == wanted for o in owners_of(action))
@@ -159,8 +341,8 @@ def handle_for(table: str, number: int) -> str:
     return f"{HANDLE_PREFIX[table]}{number}"
 
 
-def new_report(**fields: Any) -> Record:
-    base: Record = {
+def new_report(**fields: Any) -> Report:
+    base: Report = {
         "key": "",
         "uid": new_key(),
         "title": "",
@@ -173,12 +355,12 @@ def new_report(**fields: Any) -> Record:
         "source": "",
         "questions": [],
     }
-    base.update(fields)
+    base.update(fields)  # type: ignore[typeddict-item]
     return base
 
 
-def new_item(**fields: Any) -> Record:
-    base: Record = {
+def new_item(**fields: Any) -> Item:
+    base: Item = {
         "uid": new_key(),
         "id": "",
         "report": "",
@@ -198,11 +380,11 @@ def new_item(**fields: Any) -> Record:
         "truncated": False,
         "position": 0,
     }
-    base.update(fields)
+    base.update(fields)  # type: ignore[typeddict-item]
     return base
 
 
-def question_judgement(report: Record, number: str | None) -> str | None:
+def question_judgement(report: Report, number: str | None) -> str | None:
     if number is None:
         return None
     for q in report.get("questions", []):

@@ -14,10 +14,13 @@ from typing import Final
 
 from afi_tracker.domain.model import (
     ACTION_OPEN,
+    Action,
     ActionStatus,
+    Item,
+    ItemKind,
     ItemStatus,
+    Measure,
     Rag,
-    Record,
 )
 
 # The default amber window: an action or deadline this close is flagged.
@@ -42,26 +45,26 @@ def is_stale(since: date, as_of: date, after: timedelta) -> bool:
     return since < as_of - after
 
 
-def is_open(action: Record) -> bool:
+def is_open(action: Action) -> bool:
     """Work still to do: planned, in progress or blocked."""
     return action["status"] in ACTION_OPEN
 
 
-def is_live(action: Record) -> bool:
+def is_live(action: Action) -> bool:
     """Counts towards its item: anything but cancelled."""
     return bool(action["status"] != ActionStatus.CANCELLED)
 
 
-def action_overdue(action: Record, as_of: date) -> bool:
+def action_overdue(action: Action, as_of: date) -> bool:
     """An open action past its due date (done and cancelled ones never are)."""
     return is_open(action) and is_overdue(action.get("due"), as_of)
 
 
-def action_due_soon(action: Record, as_of: date, window: timedelta) -> bool:
+def action_due_soon(action: Action, as_of: date, window: timedelta) -> bool:
     return is_open(action) and is_due_within(action.get("due"), as_of, window)
 
 
-def needs_action(item: Record, actions: Iterable[Record]) -> bool:
+def needs_action(item: Item, actions: Iterable[Action]) -> bool:
     """An item still being worked on with no live action against it."""
     return item.get("status", ItemStatus.OPEN) in _WANTS_ACTION and not any(
         is_live(a) for a in actions
@@ -136,7 +139,7 @@ def rag(
 # -- measures: outcomes against the report's own baselines --------------------------------
 
 
-def measure_latest(measure: Record, as_of: date) -> tuple[float, str]:
+def measure_latest(measure: Measure, as_of: date) -> tuple[float, str]:
     """The measure's value as of a date, and the day it was read: its latest reading
     on or before `as_of`, else its baseline."""
     value, on = float(measure["baseline"]), str(measure["baseline_date"])
@@ -146,7 +149,7 @@ def measure_latest(measure: Record, as_of: date) -> tuple[float, str]:
     return value, on
 
 
-def meets_target(measure: Record, value: float) -> bool:
+def meets_target(measure: Measure, value: float) -> bool:
     """At or beyond the target, in the measure's better direction."""
     target = float(measure["target"])
     return value <= target if measure.get("direction") == "lower" else value >= target
@@ -162,7 +165,7 @@ def measure_text(value: float, unit: str) -> str:
     return shown
 
 
-def measure_missed(measure: Record, as_of: date) -> str | None:
+def measure_missed(measure: Measure, as_of: date) -> str | None:
     """Why a measure missed its target (`measure 72% < target 95%`), once its
     `by` date has passed; None while there is time, or when it is met."""
     if not is_overdue(measure.get("by"), as_of):
@@ -178,7 +181,7 @@ def measure_missed(measure: Record, as_of: date) -> str | None:
     )
 
 
-def last_read(measure: Record) -> date:
+def last_read(measure: Measure) -> date:
     """The last day anything was known of a measure: its latest reading, its
     baseline, or the day it was added, whichever is latest."""
     days = [measure["baseline_date"], str(measure.get("created", ""))[:10]]
@@ -202,7 +205,7 @@ def is_placeholder(ref: str) -> bool:
     return " ".join(ref.lower().split()) in PLACEHOLDER_EVIDENCE
 
 
-def proposer(item: Record) -> str | None:
+def proposer(item: Item) -> str | None:
     """Who proposed the item for closure: the evidence added with that proposal."""
     at = item.get("proposed_at")
     for entry in reversed(item.get("evidence") or []):
@@ -212,7 +215,7 @@ def proposer(item: Record) -> str | None:
     return None
 
 
-def real_evidence(item: Record, actions: Iterable[Record] = ()) -> bool:
+def real_evidence(item: Item, actions: Iterable[Action] = ()) -> bool:
     """Some evidence on the item or its actions names something."""
     refs = [e.get("ref", "") for e in item.get("evidence") or [] if isinstance(e, dict)]
     for action in actions:
@@ -223,19 +226,19 @@ def real_evidence(item: Record, actions: Iterable[Record] = ()) -> bool:
     return any(isinstance(r, str) and not is_placeholder(r) for r in refs)
 
 
-def response_outstanding(items: Iterable[Record], as_of: date) -> bool:
+def response_outstanding(items: Iterable[Item], as_of: date) -> bool:
     """No published response yet, as of a date: a recommendation without a
     recorded response (s55(5B) asks one for each), or, in a report with no
     recommendation, no item with one. A response recorded after `as_of` does
     not count."""
     day = as_of.isoformat()
 
-    def answered(item: Record) -> bool:
-        response = item.get("response") or {}
-        return bool(response) and str(response.get("at", ""))[:10] <= day
+    def answered(item: Item) -> bool:
+        response = item.get("response")
+        return response is not None and str(response.get("at", ""))[:10] <= day
 
     chosen = list(items)
-    recommendations = [i for i in chosen if i.get("kind") == "recommendation"]
+    recommendations = [i for i in chosen if i.get("kind") == ItemKind.RECOMMENDATION]
     if recommendations:
         return not all(answered(i) for i in recommendations)
     return not any(answered(i) for i in chosen)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from afi_tracker.domain.model import Record, new_item, new_key, new_report
+from afi_tracker.domain.model import Item, ItemStatus, Report, new_item, new_key, new_report
 from afi_tracker.domain.rules import is_live
 from afi_tracker.errors import InvalidValue, NothingToImport, TransitionRefused
 from afi_tracker.importers import ParsedItem, ParsedReport, parse_text
@@ -39,14 +39,14 @@ _OPTIONAL_FIELDS = ("force_response", "status_log")
 
 @dataclass
 class ImportOutcome:
-    report: Record
-    items: list[Record]
+    report: Report
+    items: list[Item]
     created: bool
     dry_run: bool
-    new: list[Record] = field(default_factory=list)
-    changed: list[tuple[Record, list[str]]] = field(default_factory=list)
-    removed: list[Record] = field(default_factory=list)
-    unchanged: list[Record] = field(default_factory=list)
+    new: list[Item] = field(default_factory=list)
+    changed: list[tuple[Item, list[str]]] = field(default_factory=list)
+    removed: list[Item] = field(default_factory=list)
+    unchanged: list[Item] = field(default_factory=list)
     merged: int = 0  # items repeated in the file (a page pasted twice), imported once
     # Item handle -> (first line, last line) of the source it was read from, 1-based.
     lines: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -203,7 +203,7 @@ def apply(
                 code="would-supersede",
                 items=", ".join(at_risk),
             )
-    stored: list[Record] = []
+    stored: list[Item] = []
     for position, (p_item, old) in enumerate(pairs):
         values = _item_fields(p_item, position)
         for optional in _OPTIONAL_FIELDS:
@@ -212,7 +212,7 @@ def apply(
         if old is not None:
             _keep_stored_wording(old, values)
         if old is None:
-            if p_item.status is not None and p_item.status != "open":
+            if p_item.status is not None and p_item.status != ItemStatus.OPEN:
                 # Where the force's published response says it stands; never on re-import.
                 values["status"] = p_item.status
                 values["status_reason"] = f"the force's published response: {p_item.status_words}"
@@ -239,12 +239,12 @@ def apply(
         if id(old) in matched:
             continue
         outcome.removed.append(old)
-        if old["id"] in with_actions or old.get("status") != "open":
+        if old["id"] in with_actions or old.get("status") != ItemStatus.OPEN:
             # Work recorded against it must stay readable.
             tx.update(
                 "items",
                 old,
-                status="superseded",
+                status=ItemStatus.SUPERSEDED,
                 status_reason=f"no longer in the report as imported on {tx.at[:10]}",
             )
         else:
@@ -282,7 +282,7 @@ def _item_fields(item: ParsedItem, position: int) -> dict[str, Any]:
     }
 
 
-def _keep_stored_wording(old: Record, values: dict[str, Any]) -> None:
+def _keep_stored_wording(old: Item, values: dict[str, Any]) -> None:
     """The same words copied another way (bullets, quotes, wrapping) are no change."""
     if values["text"] != old.get("text") and match_key(values["text"]) == match_key(
         old.get("text", "")
@@ -295,7 +295,7 @@ def _keep_stored_wording(old: Record, values: dict[str, Any]) -> None:
         values["parts"] = list(old_parts)
 
 
-def _match(parsed: list[ParsedItem], old: list[Record]) -> list[tuple[ParsedItem, Record | None]]:
+def _match(parsed: list[ParsedItem], old: list[Item]) -> list[tuple[ParsedItem, Item | None]]:
     """Pair each parsed item with the stored item it continues, one to one.
 
     First by identical kind and text; then by kind and normalised text (another
@@ -304,7 +304,7 @@ def _match(parsed: list[ParsedItem], old: list[Record]) -> list[tuple[ParsedItem
     near-identical or even identical items both survive.
     """
     free = list(old)
-    result: list[tuple[ParsedItem, Record | None]] = []
+    result: list[tuple[ParsedItem, Item | None]] = []
     for item in parsed:
         hit = next((o for o in free if o["kind"] == item.kind and o["text"] == item.text), None)
         if hit is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from afi_tracker.domain.dates import parse_date
-from afi_tracker.domain.model import ACTION_STATUSES, Record
+from afi_tracker.domain.model import ACTION_STATUSES, Item
 from afi_tracker.errors import AfiError, InvalidValue, NotFound
 from afi_tracker.store.store import Snapshot
 
@@ -409,7 +409,7 @@ def _processed(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
-def _match_text(text: str, items: list[Record]) -> tuple[Record | None, float, str | None]:
+def _match_text(text: str, items: list[Item]) -> tuple[Item | None, float, str | None]:
     """The item `text` names, its score, or None and why (weak or ambiguous)."""
     from rapidfuzz import fuzz
 
@@ -569,7 +569,7 @@ def unknown_statuses(plan: Plan) -> dict[str, list[int]]:
     return words
 
 
-def _item_or_none(snap: Snapshot, handle: str) -> Record | None:
+def _item_or_none(snap: Snapshot, handle: str) -> Item | None:
     # By handle, not by document id: ids are uids since schema 3.
     try:
         return snap.item(handle)

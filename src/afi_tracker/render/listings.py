@@ -6,6 +6,7 @@ place in its report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -13,7 +14,12 @@ from typing import Any
 from afi_tracker.domain.model import (
     ACTION_OPEN,
     ITEM_KINDS,
-    Record,
+    Action,
+    HistoryEntry,
+    Item,
+    ItemStatus,
+    Measure,
+    Report,
     owned_by,
     owners_of,
     owners_text,
@@ -33,11 +39,11 @@ from afi_tracker.store.history import commands, describe
 from afi_tracker.store.store import Snapshot
 
 
-def _number(record: Record) -> int:
+def _number(record: Mapping[str, Any]) -> int:
     return handle_number(record.get("id", ""))
 
 
-def item_row(item: Record, report: Record | None) -> dict[str, Any]:
+def item_row(item: Item, report: Report | None) -> dict[str, Any]:
     return {
         "id": item["id"],
         "report": item["report"],
@@ -47,7 +53,7 @@ def item_row(item: Record, report: Record | None) -> dict[str, Any]:
         "text": item["text"],
         "deadline": item.get("deadline"),
         "deadline_text": item.get("deadline_text"),
-        "status": item.get("status", "open"),
+        "status": item.get("status", ItemStatus.OPEN),
         "truncated": bool(item.get("truncated")),
         "parts": item.get("parts", []),
         "addressee": item.get("addressee"),
@@ -115,7 +121,7 @@ def reports_listing(snap: Snapshot) -> Listing:
     )
 
 
-def _conflict_sections(record: Record) -> list[tuple[str, list[str]]]:
+def _conflict_sections(record: Item | Action | Measure) -> list[tuple[str, list[str]]]:
     """A merge's open conflicts: every value kept, with who set it."""
     clashes = record.get("conflicts") or {}
     if not clashes:
@@ -173,15 +179,15 @@ def item_detail(snap: Snapshot, handle: str) -> Detail:
     )
 
 
-def _response(item: Record) -> str | None:
+def _response(item: Item) -> str | None:
     line = response_line(item)
-    if line is None:
+    response = item.get("response")
+    if line is None or response is None:
         return None
-    response = item["response"]
     return f"{line} ({response.get('by')}, {str(response.get('at', ''))[:10]})"
 
 
-def _deadline(item: Record) -> str | None:
+def _deadline(item: Item) -> str | None:
     if item.get("deadline") and item.get("deadline_text"):
         return f"{item['deadline']} ({item['deadline_text']})"
     return item.get("deadline") or item.get("deadline_text")
@@ -199,7 +205,7 @@ def check_kind(kind: str | None) -> str | None:
     return kind
 
 
-def action_row(action: Record, as_of: date) -> dict[str, Any]:
+def action_row(action: Action, as_of: date) -> dict[str, Any]:
     return {
         "id": action["id"],
         "item": action["item"],
@@ -226,8 +232,9 @@ class ActionFilter:
     due_within: timedelta | None = None
     due_before: date | None = None
 
-    def matches(self, action: Record, item_report: dict[str, str], as_of: date) -> bool:
-        due = date.fromisoformat(action["due"]) if action.get("due") else None
+    def matches(self, action: Action, item_report: dict[str, str], as_of: date) -> bool:
+        iso = action.get("due")
+        due = date.fromisoformat(iso) if iso else None
         return all(
             (
                 self.item is None or action["item"] == self.item,
@@ -271,7 +278,7 @@ def action_detail(snap: Snapshot, handle: str, as_of: date) -> Detail:
     action = snap.action(handle)
     row = action_row(action, as_of)
     try:
-        item: Record | None = snap.item(action["item"])
+        item: Item | None = snap.item(action["item"])
     except NotFound:
         item = None
     fields: list[tuple[str, Any]] = [
@@ -360,9 +367,9 @@ def history_listing(
     )
 
 
-def _history_row(entry: Record) -> dict[str, Any]:
+def _history_row(entry: HistoryEntry) -> dict[str, Any]:
     keys = ("txn", "at", "by", "command", "op", "changes", "undoes")
-    return {k: entry[k] for k in keys if k in entry}
+    return {k: v for k, v in entry.items() if k in keys}
 
 
 def import_outcome_data(outcome: Any) -> dict[str, Any]:
@@ -458,11 +465,12 @@ def due_listing(
     horizon = as_of + within
     rows: list[dict[str, Any]] = []
     for action in snap.actions:
-        if action["status"] not in ACTION_OPEN or not action.get("due"):
+        iso = action.get("due")
+        if action["status"] not in ACTION_OPEN or not iso:
             continue
         if report is not None and item_report.get(action["item"]) != report:
             continue
-        due = date.fromisoformat(action["due"])
+        due = date.fromisoformat(iso)
         if due > horizon:
             continue
         # Under each of its owners: the digest is read owner by owner.
@@ -472,9 +480,9 @@ def due_listing(
                 "id": action["id"],
                 "item": action["item"],
                 "title": action["title"],
-                "due": action["due"],
+                "due": iso,
                 "when": _when(due, as_of),
-                "overdue": is_overdue(action["due"], as_of),
+                "overdue": is_overdue(iso, as_of),
                 "status": action["status"],
                 "owners": owners_of(action),
             }
@@ -503,25 +511,27 @@ def timeline_listing(snap: Snapshot, report: str | None = None) -> Listing:
         snap.report(report)
     rows = []
     for item in snap.ordered_items(report):
-        if item.get("deadline"):
+        deadline = item.get("deadline")
+        if deadline:
             rows.append(
                 {
-                    "month": item["deadline"][:7],
-                    "date": item["deadline"],
+                    "month": deadline[:7],
+                    "date": deadline,
                     "type": "item",
                     "id": item["id"],
                     "item": item["id"],
                     "text": item["text"],
-                    "status": item.get("status", "open"),
+                    "status": item.get("status", ItemStatus.OPEN),
                 }
             )
     wanted = {i["id"] for i in snap.ordered_items(report)}
     for action in snap.actions:
-        if action.get("due") and action["item"] in wanted:
+        iso = action.get("due")
+        if iso and action["item"] in wanted:
             rows.append(
                 {
-                    "month": action["due"][:7],
-                    "date": action["due"],
+                    "month": iso[:7],
+                    "date": iso,
                     "type": "action",
                     "id": action["id"],
                     "item": action["item"],

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from afi_tracker.domain.model import ITEM_CLOSED, Record, owners_of, owners_text
+from afi_tracker.domain.model import (
+    ITEM_CLOSED,
+    Action,
+    Item,
+    ItemKind,
+    ItemStatus,
+    Measure,
+    owners_of,
+    owners_text,
+)
 from afi_tracker.domain.rules import (
     action_due_soon,
     action_overdue,
@@ -254,7 +263,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         if grade is not None:
             findings.append(Finding(code, _BY_CODE[code].name, grade, report, item, rid, message))
 
-    by_measured: dict[str, list[Record]] = {}
+    by_measured: dict[str, list[Measure]] = {}
     for measure in snap.measures:
         by_measured.setdefault(measure["item"], []).append(measure)
 
@@ -262,12 +271,12 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         key, handle = item["report"], item["id"]
         checked.setdefault(key, []).append(handle)
         actions = by_item.get(handle, [])
-        status = item.get("status", "open")
+        status = item.get("status", ItemStatus.OPEN)
         if needs_action(item, actions):
             add("AFI102", key, handle, handle, f"{handle} has no action: {_short(item['text'])}")
         deadline = item.get("deadline")
         if (
-            item["kind"] == "recommendation"
+            item["kind"] == ItemKind.RECOMMENDATION
             and deadline
             and status not in ITEM_CLOSED
             and is_overdue(deadline, as_of)
@@ -279,7 +288,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                 handle,
                 f"{handle} is past its deadline {deadline} and not complete",
             )
-        if status == "awaiting-sign-off":
+        if status == ItemStatus.AWAITING_SIGN_OFF:
             since = _proposed_on(item, snap)
             if since is not None and is_stale(since, as_of, options.stale_after):
                 add(
@@ -289,7 +298,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     handle,
                     f"{handle} has awaited sign-off since {since.isoformat()}",
                 )
-        if status not in ("superseded", "no-further-action"):
+        if status not in (ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTION):
             for measure in sorted(by_measured.get(handle, []), key=lambda m: m["id"]):
                 mid = measure["id"]
                 missed = measure_missed(measure, as_of)
@@ -303,7 +312,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                         f"{_short(measure['name'])}",
                     )
                 since = last_read(measure)
-                if status != "complete" and is_stale(since, as_of, options.reading_after):
+                if status != ItemStatus.COMPLETE and is_stale(since, as_of, options.reading_after):
                     add(
                         "AFI204",
                         key,
@@ -312,7 +321,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                         f"{mid} ({handle}) has had no reading since {since.isoformat()}: "
                         f"{_short(measure['name'])}",
                     )
-        if item["kind"] == "recommendation" and not item.get("response"):
+        if item["kind"] == ItemKind.RECOMMENDATION and not item.get("response"):
             published = _published(snap, key)
             if published is not None and as_of > published + options.respond_within:
                 add(
@@ -323,11 +332,12 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     f"{handle} has no response {(as_of - published).days} days after "
                     f"publication ({published.isoformat()})",
                 )
-        if status in ("awaiting-sign-off", "complete") and not _has_evidence(item, actions):
+        done = status == ItemStatus.COMPLETE
+        if (done or status == ItemStatus.AWAITING_SIGN_OFF) and not _has_evidence(item, actions):
             add("AFI203", key, handle, handle, f"{handle} is {status} with no evidence")
-        elif status == "complete" and not real_evidence(item, actions):
+        elif done and not real_evidence(item, actions):
             add("AFI206", key, handle, handle, f"{handle} was closed on placeholder evidence")
-        if status == "complete":
+        if done:
             signer, maker = item.get("signed_off_by"), proposer(item)
             if signer and maker and signer == maker:
                 add(
@@ -409,7 +419,7 @@ def _day(stamp: str | None) -> date | None:
         return None
 
 
-def _proposed_on(item: Record, snap: Snapshot) -> date | None:
+def _proposed_on(item: Item, snap: Snapshot) -> date | None:
     if item.get("proposed_at"):
         return _day(item["proposed_at"])
     # Stores written before proposed_at was kept: the history knows.
@@ -419,7 +429,7 @@ def _proposed_on(item: Record, snap: Snapshot) -> date | None:
             entry.get("uid") == item.get("uid")
             and entry["op"] == "update"
             and any(
-                c["field"] == "status" and c["new"] == "awaiting-sign-off"
+                c["field"] == "status" and c.get("new") == ItemStatus.AWAITING_SIGN_OFF
                 for c in entry.get("changes", [])
             )
         ):
@@ -427,7 +437,7 @@ def _proposed_on(item: Record, snap: Snapshot) -> date | None:
     return _day(latest)
 
 
-def _has_evidence(item: Record, actions: list[Record]) -> bool:
+def _has_evidence(item: Item, actions: list[Action]) -> bool:
     return bool(item.get("evidence")) or any(a.get("evidence") for a in actions)
 
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from afi_tracker.domain.model import VERDICT_LABEL, Record, owners_of, owners_text
+from afi_tracker.domain.model import (
+    VERDICT_LABEL,
+    Action,
+    Item,
+    ItemStatus,
+    Measure,
+    owners_of,
+    owners_text,
+)
 from afi_tracker.domain.rules import AMBER_DAYS, handle_number
 from afi_tracker.reports.progress import Totals, item_progress, response_due
 from afi_tracker.store.store import Snapshot
@@ -108,14 +116,14 @@ class PackView:
     totals: Totals | None = None  # afi status's figures over every report in the pack
 
 
-def _evidence(record: Record) -> list[str]:
+def _evidence(record: Action | Item) -> list[str]:
     return [
         e["ref"] + (f" ({e['description']})" if e.get("description") else "")
         for e in record.get("evidence", [])
     ]
 
 
-def _notes(action: Record) -> list[str]:
+def _notes(action: Action) -> list[str]:
     return [
         f"{str(n.get('at', ''))[:10]} {n.get('by') or ''}: {n.get('text', '')}".replace(" :", ":")
         for n in action.get("notes", [])
@@ -126,7 +134,7 @@ def build(
     snap: Snapshot, made_on: date, report_key: str | None = None, amber_days: int = AMBER_DAYS
 ) -> PackView:
     by_item = snap.actions_by_item()
-    measures: dict[str, list[Record]] = {}
+    measures: dict[str, list[Measure]] = {}
     for measure in snap.measures:
         measures.setdefault(measure["item"], []).append(measure)
     reports = []
@@ -149,7 +157,7 @@ def build(
             actions = sorted(by_item.get(item["id"], []), key=lambda a: handle_number(a["id"]))
             progress = item_progress(item, actions, made_on, amber_days, measures.get(item["id"]))
             totals.add(progress)
-            response = item.get("response") or {}
+            response = item.get("response")
             packed.items.append(
                 PackItem(
                     item["id"],
@@ -158,7 +166,7 @@ def build(
                     item.get("question"),
                     q["text"] if q else None,
                     q.get("judgement") if q else None,
-                    item.get("status", "open"),
+                    item.get("status", ItemStatus.OPEN),
                     item.get("deadline"),
                     item.get("deadline_text"),
                     list(item.get("parts", [])),
@@ -185,8 +193,8 @@ def build(
                     closure_evidence=_evidence(item),
                     signed_off_by=item.get("signed_off_by"),
                     signed_off_at=item.get("signed_off_at"),
-                    response=response.get("verdict"),
-                    response_text=response.get("text"),
+                    response=response["verdict"] if response else None,
+                    response_text=response["text"] if response else None,
                 )
             )
         packed.totals = totals

@@ -17,7 +17,16 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from afi_tracker.domain.model import RAG_ORDER, ActionStatus, Record, owners_of
+from afi_tracker.domain.model import (
+    RAG_ORDER,
+    Action,
+    ActionStatus,
+    Item,
+    ItemStatus,
+    Measure,
+    Report,
+    owners_of,
+)
 from afi_tracker.domain.rules import (
     AMBER_DAYS,
     handle_number,
@@ -55,7 +64,7 @@ class MeasureProgress:
     missed: str | None  # the reason, once its date has passed without meeting the target
 
 
-def measure_progress(measure: Record, as_of: date) -> MeasureProgress:
+def measure_progress(measure: Measure, as_of: date) -> MeasureProgress:
     latest, latest_on = measure_latest(measure, as_of)
     day = as_of.isoformat()
     readings = sorted(
@@ -174,11 +183,11 @@ class StatusView:
 
 
 def item_progress(
-    item: Record,
-    actions: list[Record],
+    item: Item,
+    actions: list[Action],
     as_of: date,
     amber_days: int = AMBER_DAYS,
-    measures: list[Record] | None = None,
+    measures: list[Measure] | None = None,
 ) -> ItemProgress:
     # One pass over the item's actions: this runs for every item of every
     # report, 100k actions in a large store.
@@ -202,7 +211,7 @@ def item_progress(
     if next_due is not None and is_overdue(next_due, as_of):
         # Only when the earliest is overdue can any be: compare the rest then.
         overdue = sum(is_overdue(due, as_of) for due in dues)
-    status = item.get("status", "open")
+    status = item.get("status", ItemStatus.OPEN)
     # Most items have no measure: no sort, no list to build for them.
     gauges = (
         [measure_progress(m, as_of) for m in sorted(measures, key=_by_handle)] if measures else []
@@ -239,15 +248,20 @@ def item_progress(
         rag=rating,
         why=why,
         measures=gauges,
-        response=(item.get("response") or {}).get("verdict"),
+        response=_verdict(item),
     )
 
 
-def _by_handle(record: Record) -> int:
+def _verdict(item: Item) -> str | None:
+    response = item.get("response")
+    return response["verdict"] if response else None
+
+
+def _by_handle(record: Measure) -> int:
     return handle_number(record.get("id", ""))
 
 
-def response_due(report: Record) -> str | None:
+def response_due(report: Report) -> str | None:
     """Publication + 56 days, for police reports (a PCC's s55 response date)."""
     published = report.get("published")
     if not published or "fire" in (report.get("programme", "") + report.get("force", "")).lower():
@@ -262,12 +276,12 @@ def compute(
     # report, then each report's items by question. A sort or scan per report
     # is quadratic in a store of hundreds of reports.
     by_item = snap.actions_by_item()
-    measures: dict[str, list[Record]] = {}
+    measures: dict[str, list[Measure]] = {}
     for measure in snap.measures:
         measures.setdefault(measure["item"], []).append(measure)
     chosen = snap.sorted_reports(report_key)
     keys = {r["key"] for r in chosen}
-    items_by_report: dict[str, list[Record]] = {key: [] for key in keys}
+    items_by_report: dict[str, list[Item]] = {key: [] for key in keys}
     for item in snap.ordered_items(report_key):
         if item["report"] in keys:
             items_by_report[item["report"]].append(item)

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from afi_tracker.domain.model import VERDICT_LABEL, ItemKind, owners_of, owners_text
+from afi_tracker.domain.model import (
+    VERDICT_LABEL,
+    ActionStatus,
+    ItemKind,
+    ItemStatus,
+    owners_of,
+    owners_text,
+)
 from afi_tracker.domain.rules import handle_number
 from afi_tracker.reports.progress import response_due
 from afi_tracker.store.store import Snapshot
@@ -31,7 +38,7 @@ DEFAULT_SCRUTINY = (
     "it at its next inspection."
 )
 
-_NO_ACTION = ("superseded", "no-further-action")
+_NO_ACTION = (ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTION)
 
 
 @dataclass
@@ -113,16 +120,18 @@ def build(
             if not include_all and item["kind"] != ItemKind.RECOMMENDATION:
                 continue
             actions = sorted(
-                (a for a in by_item.get(item["id"], []) if a["status"] != "cancelled"),
+                (a for a in by_item.get(item["id"], []) if a["status"] != ActionStatus.CANCELLED),
                 key=lambda a: handle_number(a["id"]),
             )
-            response = item.get("response") or {}
+            response = item.get("response")
+            verdict = response["verdict"] if response else None
+            said = response["text"] if response else None
             reason = None
             if not actions:
                 if item.get("status") in _NO_ACTION:
                     reason = item.get("status_reason")
-                elif response.get("verdict") == "not-accepted":
-                    reason = response.get("text")
+                elif verdict == "not-accepted":
+                    reason = said
             packed.entries.append(
                 S55Entry(
                     item["id"],
@@ -130,8 +139,8 @@ def build(
                     item["text"],
                     list(item.get("parts", [])),
                     item.get("deadline"),
-                    response.get("verdict"),
-                    response.get("text"),
+                    verdict,
+                    said,
                     [
                         S55Action(
                             a["id"],

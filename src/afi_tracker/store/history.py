@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from afi_tracker.domain.model import Record
+from afi_tracker.domain.model import FieldChange, HistoryEntry
 
 
-def field_change(field: str, old: Any, new: Any) -> Record:
+def field_change(field: str, old: Any, new: Any) -> FieldChange:
     """One field's change for the history.
 
     A list that only grew (notes, evidence, deadline revisions) records just the
@@ -56,7 +56,7 @@ def _added(old: Any, new: Any) -> list[Any] | None:
     return None
 
 
-def describe(entry: Record) -> list[str]:
+def describe(entry: HistoryEntry) -> list[str]:
     """One line per change in a history entry: `A2 status: planned -> done`."""
     record = entry.get("record", "")
     if entry["op"] == "create":
@@ -85,7 +85,7 @@ def describe(entry: Record) -> list[str]:
     return lines or [f"{record} updated"]
 
 
-def commands(history: list[Record]) -> list[Command]:
+def commands(history: list[HistoryEntry]) -> list[Command]:
     """The history grouped by command (transaction), oldest first."""
     grouped: dict[int, Command] = {}
     for entry in sorted(history, key=lambda e: e["txn"]):

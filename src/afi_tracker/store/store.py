@@ -15,11 +15,22 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tinydb.storages import MemoryStorage, Storage
 
-from afi_tracker.domain.model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for, new_key
+from afi_tracker.domain.model import (
+    HANDLE_PREFIX,
+    SCHEMA_VERSION,
+    Action,
+    HistoryEntry,
+    Item,
+    Measure,
+    Record,
+    Report,
+    handle_for,
+    new_key,
+)
 from afi_tracker.domain.rules import handle_number
 from afi_tracker.errors import NotFound, StoreCorrupt, StoreLocked, StoreMissing, StoreWriteFailed
 from afi_tracker.store.history import field_change
@@ -29,6 +40,14 @@ from afi_tracker.store.storage import AtomicJSONStorage, Sections
 from afi_tracker.store.validate import TABLES, problems
 
 LOCK_TIMEOUT = 10.0  # seconds; AFI_LOCK_TIMEOUT overrides
+
+# Any record a transaction writes: typed by table where the caller knows it.
+R = TypeVar("R", Report, Item, Action, Measure, Record)
+
+
+def _plain(record: Any) -> Record:
+    """A typed record as the generic dict it is: the store edits any table alike."""
+    return cast(Record, record)
 
 
 def lock_timeout() -> float:
@@ -113,15 +132,15 @@ class Snapshot:
     def __init__(self, data: dict[str, dict[str, Any]]) -> None:
         self.meta: Record = data["meta"]["1"]
         self.tables: _Tables = _Tables(data)
-        self._by_report: dict[str, list[Record]] | None = None
+        self._by_report: dict[str, list[Item]] | None = None
         self._handles: dict[str, dict[str, str]] = {}
         self._order: dict[str, list[Record]] = {}
         # Things the person running the command should know (a handle renumbered).
         self.notices: list[str] = []
 
     @property
-    def reports(self) -> list[Record]:
-        return list(self.tables["reports"].values())
+    def reports(self) -> list[Report]:
+        return cast(list[Report], list(self.tables["reports"].values()))
 
     def _ordered(self, table: str) -> list[Record]:
         # Sorted once per snapshot (a transaction's changes drop it).
@@ -131,29 +150,29 @@ class Snapshot:
         return list(ordered)
 
     @property
-    def items(self) -> list[Record]:
-        return self._ordered("items")
+    def items(self) -> list[Item]:
+        return cast(list[Item], self._ordered("items"))
 
     @property
-    def actions(self) -> list[Record]:
-        return self._ordered("actions")
+    def actions(self) -> list[Action]:
+        return cast(list[Action], self._ordered("actions"))
 
     @property
-    def hot_actions(self) -> list[Record]:
+    def hot_actions(self) -> list[Action]:
         """Actions without notes, evidence and deadline revisions: status, check
         and list need only these, and read a fraction of the file for them."""
-        return _by_number(self.tables.hot("actions"))
+        return cast(list[Action], _by_number(self.tables.hot("actions")))
 
     @property
-    def measures(self) -> list[Record]:
-        return self._ordered("measures")
+    def measures(self) -> list[Measure]:
+        return cast(list[Measure], self._ordered("measures"))
 
     @property
-    def history(self) -> list[Record]:
-        return list(self.tables["history"].values())
+    def history(self) -> list[HistoryEntry]:
+        return cast(list[HistoryEntry], list(self.tables["history"].values()))
 
-    def report(self, key: str) -> Record:
-        for report in self.tables["reports"].values():
+    def report(self, key: str) -> Report:
+        for report in self.reports:
             if report["key"] == key:
                 return report
         raise NotFound(f'no report "{key}"', code="unknown-report")
@@ -192,14 +211,14 @@ class Snapshot:
             return key, self.tables[table][key]
         raise NotFound(f'no {noun} "{handle}"', code=f"unknown-{noun}")
 
-    def item(self, handle: str) -> Record:
-        return self._by_handle("items", handle, "item")[1]
+    def item(self, handle: str) -> Item:
+        return cast(Item, self._by_handle("items", handle, "item")[1])
 
-    def action(self, handle: str) -> Record:
-        return self._by_handle("actions", handle, "action")[1]
+    def action(self, handle: str) -> Action:
+        return cast(Action, self._by_handle("actions", handle, "action")[1])
 
-    def measure(self, handle: str) -> Record:
-        return self._by_handle("measures", handle, "measure")[1]
+    def measure(self, handle: str) -> Measure:
+        return cast(Measure, self._by_handle("measures", handle, "measure")[1])
 
     def text_of(self, report_key: str) -> list[Record]:
         """The report's own words, question by question ([] if imported before they were kept)."""
@@ -209,13 +228,13 @@ class Snapshot:
                 return sections
         return []
 
-    def sorted_reports(self, key: str | None = None) -> list[Record]:
+    def sorted_reports(self, key: str | None = None) -> list[Report]:
         """Every report by key, or the one named (NotFound when it is not there)."""
         if key is not None:
             return [self.report(key)]
         return sorted(self.reports, key=lambda r: r["key"])
 
-    def ordered_items(self, report_key: str | None = None) -> list[Record]:
+    def ordered_items(self, report_key: str | None = None) -> list[Item]:
         """Items in reading order: report key, then their place in the report."""
         reports = {r["key"]: i for i, r in enumerate(self.sorted_reports())}
         chosen = self.items if report_key is None else self.items_of(report_key)
@@ -228,7 +247,7 @@ class Snapshot:
             ),
         )
 
-    def items_of(self, report_key: str) -> list[Record]:
+    def items_of(self, report_key: str) -> list[Item]:
         # One pass indexes every report: a scan per report is quadratic in a
         # store of hundreds of reports. Transactions drop the index on change.
         if self._by_report is None:
@@ -237,8 +256,8 @@ class Snapshot:
                 self._by_report.setdefault(item["report"], []).append(item)
         return list(self._by_report.get(report_key, []))
 
-    def actions_by_item(self) -> dict[str, list[Record]]:
-        grouped: dict[str, list[Record]] = {}
+    def actions_by_item(self) -> dict[str, list[Action]]:
+        grouped: dict[str, list[Action]] = {}
         for action in self.actions:
             grouped.setdefault(action["item"], []).append(action)
         return grouped
@@ -318,7 +337,7 @@ class Transaction(Snapshot):
         self.by = by
         self.at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.txn = new_txn()
-        self._entries: list[Record] = []
+        self._entries: list[HistoryEntry] = []
         self.dirty: set[str] = set()  # tables as stored: actions, action_details...
 
     @property
@@ -326,7 +345,7 @@ class Transaction(Snapshot):
         return bool(self._entries)
 
     @property
-    def pending(self) -> list[Record]:
+    def pending(self) -> list[HistoryEntry]:
         """History entries this transaction will append."""
         return list(self._entries)
 
@@ -357,7 +376,8 @@ class Transaction(Snapshot):
         self.meta["next"][table] = number + 1
         return number
 
-    def insert(self, table: str, record: Record) -> Record:
+    def insert(self, table: str, typed: R) -> R:
+        record = _plain(typed)
         if not record.get("uid"):
             record = dict(record, uid=new_key())
         key = doc_key(record["uid"])
@@ -366,10 +386,10 @@ class Transaction(Snapshot):
         self.tables[table][key] = record
         self._touch(table)
         self._log(table, key, record, "create", after=record)
-        return record
+        return record  # type: ignore[return-value]
 
-    def update(self, table: str, record: Record, **changes: Any) -> Record:
-        key = self._key(table, record)
+    def update(self, table: str, record: R, **changes: Any) -> R:
+        key = self._key(table, _plain(record))
         old = self.tables[table][key]
         diff = [
             field_change(field, old.get(field), value)
@@ -385,17 +405,17 @@ class Transaction(Snapshot):
                 changes = dict(changes, conflicts=settled or None)
                 diff.append(field_change("conflicts", conflicts, settled or None))
         if not diff:
-            return old
+            return old  # type: ignore[return-value]
         new = dict(old, **changes)
         if new.get("conflicts") is None and "conflicts" in changes:
             del new["conflicts"]
         self.tables[table][key] = new
         self._touch(table, changes)
         self._log(table, key, new, "update", changes=diff)
-        return new
+        return new  # type: ignore[return-value]
 
-    def delete(self, table: str, record: Record) -> None:
-        key = self._key(table, record)
+    def delete(self, table: str, record: R) -> None:
+        key = self._key(table, _plain(record))
         old = self.tables[table].pop(key)
         self._touch(table)
         self._log(table, key, old, "delete", before=old)
@@ -418,7 +438,7 @@ class Transaction(Snapshot):
         raise NotFound(f"record {record.get('id') or record.get('key')} vanished")
 
     def _log(self, table: str, key: str, record: Record, op: str, **detail: Any) -> None:
-        entry: Record = {
+        entry: HistoryEntry = {
             "txn": self.txn,
             "at": self.at,
             "by": self.by,
@@ -429,19 +449,19 @@ class Transaction(Snapshot):
             "record": record.get("id") or record.get("key") or "",
             "uid": record.get("uid", ""),
         }
-        entry.update(detail)
+        entry.update(detail)  # type: ignore[typeddict-item]
         self._entries.append(entry)
 
     def note_undo(self, txn: int) -> None:
         for entry in self._entries:
             entry["undoes"] = txn
 
-    def new_history(self) -> dict[str, Record]:
+    def new_history(self) -> dict[str, HistoryEntry]:
         """This command's history entries under their ids (no counter to advance)."""
         return {history_key(self.txn, n): entry for n, entry in enumerate(self._entries)}
 
     def to_data(self) -> dict[str, dict[str, Any]]:
-        self.tables["history"].update(self.new_history())
+        self.tables["history"].update(_plain(self.new_history()))
         data: dict[str, dict[str, Any]] = {"meta": {"1": self.meta}}
         for name in TABLES[1:]:
             if name in DETAILS.values():
