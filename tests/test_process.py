@@ -27,7 +27,7 @@ def test_entry_point_disables_the_cyclic_collector_for_the_command(monkeypatch):
     assert seen == [False]
 
 
-def _modules_after(argv: list[str], tmp_path: Path) -> set[str]:
+def _modules_after(argv: list[str], tmp_path: Path, **env: str) -> set[str]:
     """The modules a real `afi` process has imported when it exits."""
     probe = tmp_path / "probe.py"
     probe.write_text(
@@ -39,7 +39,7 @@ def _modules_after(argv: list[str], tmp_path: Path) -> set[str]:
         "main()\n"
     )
     proc = subprocess.run(
-        [sys.executable, str(probe)], capture_output=True, text=True, env=dict(os.environ)
+        [sys.executable, str(probe)], capture_output=True, text=True, env={**os.environ, **env}
     )
     assert proc.returncode in (0, 1), proc.stderr
     return set(json.loads((tmp_path / "mods.json").read_text()))
@@ -55,3 +55,66 @@ def test_status_loads_no_importer_or_document_library(db, tmp_path):
     heavy = {"openpyxl", "docx", "rapidfuzz", "html.parser", "pdfminer", "pypdf"}
     assert heavy & modules == set()
     assert not any(m.startswith("afi_tracker.importers") for m in modules)
+
+
+def test_command_modules_name_every_module_registering_each_command():
+    """`afi X` loads only COMMAND_MODULES[X]: each must hold all of X (and its sub-commands)."""
+    from afi_tracker.__main__ import COMMAND_MODULES
+    from afi_tracker.cli import MODULES, app
+
+    registered: dict[str, set[str]] = {}
+    for info in app.registered_commands:
+        assert info.callback is not None
+        name = info.name or info.callback.__name__.replace("_", "-")
+        registered.setdefault(name, set()).add(info.callback.__module__)
+    for group in app.registered_groups:
+        typer_app = group.typer_instance
+        assert group.name is not None and typer_app is not None
+        modules = registered.setdefault(group.name, set())
+        for info in typer_app.registered_commands:
+            assert info.callback is not None
+            modules.add(info.callback.__module__)
+        if typer_app.registered_callback and typer_app.registered_callback.callback:
+            modules.add(typer_app.registered_callback.callback.__module__)
+    assert set(COMMAND_MODULES) == set(registered)
+    for name, modules in registered.items():
+        listed = COMMAND_MODULES[name]
+        assert {m.rsplit(".", 1)[1] for m in modules} <= set(listed), name
+        # In the full CLI's import order, so sub-commands are listed as they are there.
+        assert list(listed) == sorted(listed, key=MODULES.index), name
+
+
+def test_command_modules_from_the_argument_list():
+    from afi_tracker.__main__ import command_modules
+
+    assert command_modules(["status"]) == ("reporting",)
+    assert command_modules(["--db", "list", "list", "--owner", "x"]) == ("actions",)
+    assert command_modules(["--db=x.json", "item", "add"]) == ("items", "manual", "plan")
+    assert command_modules(["-h", "status"]) is None
+    assert command_modules(["statsu"]) is None
+    assert command_modules([]) is None
+
+
+def test_a_command_loads_only_its_own_cli_module(db, tmp_path):
+    modules = _modules_after(["--db", str(db), "status"], tmp_path)
+    cli = {m for m in modules if m.startswith("afi_tracker.cli.")}
+    assert cli <= {
+        "afi_tracker.cli.root",
+        "afi_tracker.cli.reporting",
+        "afi_tracker.cli.config",
+        "afi_tracker.cli.hints",
+    }, cli
+
+
+def test_status_to_a_pipe_loads_neither_rich_nor_dateutil(db, tmp_path):
+    # Rich would print the laid-out lines unstyled to a pipe: they are written
+    # without it. The s55 date is plain days (no dateutil); ids need no hashlib.
+    modules = _modules_after(
+        ["--db", str(db), "status"], tmp_path, FORCE_COLOR="", TTY_COMPATIBLE=""
+    )
+    assert not {"rich", "dateutil", "hashlib"} & modules
+
+
+def test_status_with_forced_colour_is_printed_by_rich(db, tmp_path):
+    modules = _modules_after(["--db", str(db), "status"], tmp_path, FORCE_COLOR="1")
+    assert "rich" in modules

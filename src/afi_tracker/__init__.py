@@ -1,3 +1,7 @@
 """afi-tracker: track the response to police and fire inspection reports."""
 
 __version__ = "0.1.0"
+
+# Set by the entry point before it loads the CLI: the CLI modules the typed
+# command needs (None: all). See afi_tracker/__main__.py.
+cli_modules: tuple[str, ...] | None = None

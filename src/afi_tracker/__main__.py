@@ -1,11 +1,48 @@
 """The `afi` console script and `python -m afi_tracker`.
 
-Answers --version before loading the CLI at all; everything else goes to the CLI.
+Answers --version before loading the CLI at all; everything else goes to the CLI,
+which loads only the module(s) that define the command typed (COMMAND_MODULES).
 """
 
 from __future__ import annotations
 
 import sys
+
+# The CLI modules (afi_tracker.cli.<name>) that register each top-level command
+# or group, in the order the full CLI imports them. `afi status` then builds and
+# imports one module's commands, not all forty; help, completion and anything not
+# listed here load every module. tests/test_process.py checks this table
+# against the commands the full CLI registers.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("add", "update", "start", "block", "done", "cancel", "reopen", "delete", "list"),
+        ("actions",),
+    ),
+    **dict.fromkeys(("import", "reports", "log", "undo", "doctor", "config"), ("data",)),
+    **dict.fromkeys(("conflicts", "git"), ("git",)),
+    **dict.fromkeys(("items", "show"), ("items",)),
+    "item": ("items", "manual", "plan"),
+    "report": ("manual",),
+    **dict.fromkeys(("findings", "measure"), ("measures",)),
+    **dict.fromkeys(("status", "due", "timeline", "check"), ("reporting",)),
+    "export": ("plan", "reporting"),
+    "import-plan": ("plan",),
+}
+# Options of the root command that take a value (the command name comes after them).
+_ROOT_VALUED = ("--db",)
+
+
+def command_modules(argv: list[str]) -> tuple[str, ...] | None:
+    """The CLI modules the command in `argv` needs, or None for all of them."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _ROOT_VALUED:
+            next(args, None)
+        elif arg in ("-h", "--help", "--"):
+            return None
+        elif not arg.startswith("-"):
+            return COMMAND_MODULES.get(arg)
+    return None
 
 
 def main() -> None:
@@ -22,6 +59,12 @@ def main() -> None:
     # and exit frees all. Measured against raising its thresholds and against
     # freezing after the load in docs/performance.md; peak memory is unchanged.
     gc.disable()
+    import os
+
+    import afi_tracker
+
+    if not any(name.endswith("_COMPLETE") for name in os.environ):  # shell completion: all
+        afi_tracker.cli_modules = command_modules(sys.argv[1:])
     from afi_tracker.cli import main as cli_main
 
     cli_main()

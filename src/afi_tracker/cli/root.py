@@ -285,6 +285,35 @@ def _out() -> Any:
     return console
 
 
+def _styled_stdout() -> bool:
+    """Whether Rich would style what it prints to stdout (its own rules: a
+    terminal, or TTY_COMPATIBLE=1 or FORCE_COLOR set to anything but empty)."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return sys.stdout.isatty()
+    except ValueError:
+        return False
+
+
+def _rich_width() -> int:
+    """The width Rich gives its console: COLUMNS, else the first of stdin, stdout and
+    stderr that is a terminal, else 80."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns) or 80
+    for fd in (0, 1, 2):
+        try:
+            return os.get_terminal_size(fd).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
 def _say(message: str) -> None:
     """A message for the person, on stderr: data alone goes to stdout."""
     typer.echo(_one_line(message), err=True)
@@ -301,8 +330,17 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
             raise UsageError(f"the {fmt} format is a file: add -o FILE")
         if isinstance(result, str):
             sys.stdout.write(result)
-        else:
-            _out().print(result)
+            return
+        from afi_tracker.render.layout import Fitted
+
+        if isinstance(result, Fitted) and not _styled_stdout():
+            # Laid-out lines to a pipe or a file: Rich would print them unstyled,
+            # so print them without loading Rich (a third of a small command's time).
+            text = result.plain(_rich_width())
+            if text:
+                sys.stdout.write(text)
+                return
+        _out().print(result)
         return
     if not isinstance(result, str | bytes):
         import io

@@ -21,10 +21,13 @@ Cells are plain, already-safe text (see safetext); styles only colour them.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:  # Rich is imported only when lines are printed with it
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.text import Text
 
 GAP = 2  # spaces between columns
 STACK_INDENT = 4
@@ -226,6 +229,8 @@ def row_lines(plan: Plan, r: int) -> list[Line]:
 
 def to_text(lines: list[Line]) -> Text:
     """One Rich Text of the lines, with their styles."""
+    from rich.text import Text
+
     text = Text()
     for i, (plain, spans) in enumerate(lines):
         if i:
@@ -239,6 +244,55 @@ def to_text(lines: list[Line]) -> Text:
 
 def to_str(lines: list[Line]) -> str:
     return "".join(plain + "\n" for plain, _ in lines)
+
+
+class Fitted:
+    """Lines laid out for the width of the console they are printed on.
+
+    Rich prints them styled at a terminal; `plain` gives the same lines without
+    Rich (and without importing it) for a pipe or a file, where Rich would drop
+    the styles anyway.
+    """
+
+    def __init__(self, build: Callable[[int], list[Line]]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield to_text(self.build(options.max_width))
+
+    def plain(self, width: int) -> str | None:
+        """The lines as Rich would print them without styles at `width`, or None
+        when Rich might print them otherwise: a line wider than `width` (Rich
+        folds it), or a character not certainly one cell wide (Rich measures
+        cells, the layout counts characters)."""
+        lines = self.build(width)
+        if not lines or any(len(plain) > width for plain, _ in lines):
+            return None  # Rich would fold the long line (or print an empty one)
+        text = to_str(lines)
+        if not text.isascii() and any(not _one_cell(c) for c in set(text) if c != "\n"):
+            return None
+        return text
+
+
+# Characters one cell wide on every terminal: Latin, Greek, Cyrillic, box drawing
+# (Rich's own list of single-cell ranges) and the dashes, quotes, bullet and
+# ellipsis of general punctuation. Anything else goes through Rich.
+_ONE_CELL = frozenset(
+    chr(c)
+    for start, end in (
+        (0x20, 0x7E),
+        (0xA0, 0xAC),
+        (0xAE, 0x2FF),
+        (0x370, 0x482),
+        (0x2010, 0x2027),
+        (0x2500, 0x25FC),
+    )
+    for c in range(start, end + 1)
+)
+
+
+def _one_cell(char: str) -> bool:
+    return char in _ONE_CELL
 
 
 def stacked(columns: Sequence[Col], width: int) -> list[Line]:

@@ -8,12 +8,7 @@ like "[bold]x" or an escape sequence is shown, not obeyed.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
-from typing import Any
-
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from afi_tracker.domain.safetext import for_terminal, one_line, shorten
 from afi_tracker.render import layout
@@ -33,6 +28,14 @@ from afi_tracker.render.base import (
 from afi_tracker.reports.check import CheckResult, Finding
 from afi_tracker.reports.progress import ItemProgress, ReportProgress, StatusView
 
+# Rich is imported by the functions that build its objects: a status or listing
+# printed to a pipe is laid out by render/layout.py and never needs it.
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.text import Text
+
+Fitted = layout.Fitted
+
 JUDGEMENT_STYLE = {
     "Outstanding": "bold green",
     "Good": "green",
@@ -43,6 +46,8 @@ JUDGEMENT_STYLE = {
 
 
 def plain(value: object, width: int | None = None) -> Text:
+    from rich.text import Text
+
     text = display(value)
     return Text(shorten(text, width) if width else for_terminal(text))
 
@@ -76,16 +81,6 @@ def terminal_width() -> int:
     if columns > 0:
         return columns
     return shutil.get_terminal_size((80, 24)).columns if os.isatty(1) else 80
-
-
-class Fitted:
-    """Lines laid out for the width of the console they are printed on."""
-
-    def __init__(self, build: Callable[[int], list[layout.Line]]) -> None:
-        self.build = build
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield layout.to_text(self.build(options.max_width))
 
 
 def _cols(view: Listing) -> list[layout.Col]:
@@ -128,6 +123,8 @@ def _listing_lines(view: Listing, width: int, *, large: bool = False) -> list[la
 
 def listing(view: Listing) -> RenderableType | str:
     if not view.rows:
+        from rich.text import Text
+
         return Text(view.empty, style="dim")
     if len(view.rows) > LARGE:
         return plain_listing(view)
@@ -135,6 +132,10 @@ def listing(view: Listing) -> RenderableType | str:
 
 
 def detail(view: Detail) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
@@ -149,6 +150,8 @@ def detail(view: Detail) -> RenderableType:
 
 
 def judgement_text(judgement: str | None) -> Text:
+    from rich.text import Text
+
     return Text(judgement or "not graded", style=JUDGEMENT_STYLE.get(judgement or "", "dim"))
 
 
@@ -162,6 +165,8 @@ RAG_STYLE = {
 
 
 def rag_text(rag: str) -> Text:
+    from rich.text import Text
+
     return Text(rag.upper(), style=RAG_STYLE.get(rag, ""))
 
 

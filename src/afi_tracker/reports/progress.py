@@ -13,9 +13,7 @@ Cancelled actions do not count towards an item's total.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-
-from dateutil.relativedelta import relativedelta
+from datetime import date, timedelta
 
 from afi_tracker.domain.model import (
     RAG_ORDER,
@@ -266,7 +264,7 @@ def response_due(report: Report) -> str | None:
     published = report.get("published")
     if not published or "fire" in (report.get("programme", "") + report.get("force", "")).lower():
         return None
-    return (date.fromisoformat(published) + relativedelta(days=S55_DAYS)).isoformat()
+    return (date.fromisoformat(published) + timedelta(days=S55_DAYS)).isoformat()
 
 
 def compute(

@@ -10,7 +10,6 @@ place in it, so the history stays in time order and an append is an append.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 
@@ -26,12 +25,16 @@ def doc_key(uid: str) -> str:
     except ValueError:
         number = None
     if number is None:  # a uid not minted by afi: hash it to the same width
+        import hashlib  # rare: not loaded by a command that never needs it
+
         number = int(hashlib.md5(uid.encode(), usedforsecurity=False).hexdigest(), 16)
     return f"{number:0{UID_DIGITS}d}"
 
 
 def stable_uid(*parts: str) -> str:
     """A uid derived from what a record already is (for records that lack one)."""
+    import hashlib
+
     return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
