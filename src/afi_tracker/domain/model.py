@@ -80,6 +80,8 @@ ACTION_OPEN: Final = frozenset(
     {ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED}
 )
 RAG_ORDER: Final = tuple(r.value for r in Rag)
+# The ratings of items still being worked on, counted in every headline.
+RAG_COUNTED: Final = (Rag.RED, Rag.AMBER, Rag.GREEN)
 # The published response to an item (a PCC's under s55 for a recommendation).
 VERDICT_LABEL: Final = {
     "accepted": "Accepted",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
+
+from afi_tracker.domain.model import RAG_COUNTED, ItemKind
 
 
 @dataclass
@@ -89,17 +91,17 @@ def percent(done: int, total: int) -> str:
     return f"{round(100 * done / total)}%" if total else "—"
 
 
-KIND_LABEL = {
-    "area-for-improvement": "AFI",
-    "cause-of-concern": "Cause of concern",
-    "recommendation": "Recommendation",
+KIND_LABEL: Final[dict[str, str]] = {
+    ItemKind.AREA_FOR_IMPROVEMENT: "AFI",
+    ItemKind.CAUSE_OF_CONCERN: "Cause of concern",
+    ItemKind.RECOMMENDATION: "Recommendation",
 }
 
 
 def summary_line(totals: Any) -> str:
     """The headline figures of a report, a question or the store, in every format:
     items complete (the headline), actions done and overdue, and R/A/G counts."""
-    rag = ", ".join(f"{totals.rag[k]} {k}" for k in ("red", "amber", "green") if totals.rag[k])
+    rag = ", ".join(f"{totals.rag[k]} {k}" for k in RAG_COUNTED if totals.rag[k])
     overdue = f", {totals.actions_overdue} overdue" if totals.actions_overdue else ""
     actions = (
         f"actions {totals.actions_done}/{totals.actions_total} done{overdue}"

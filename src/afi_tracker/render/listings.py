@@ -15,6 +15,7 @@ from afi_tracker.domain.model import (
     ACTION_OPEN,
     ITEM_KINDS,
     Action,
+    ActionStatus,
     HistoryEntry,
     Item,
     ItemStatus,
@@ -417,7 +418,7 @@ def owners_listing(
                     "open_actions": [],
                 },
             )
-            if action["status"] == "done":
+            if action["status"] == ActionStatus.DONE:
                 row["done"] += 1
             if action["status"] not in ACTION_OPEN:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from afi_tracker.domain.model import RAG_COUNTED, Rag
 from afi_tracker.domain.safetext import for_terminal, one_line, shorten
 from afi_tracker.render import layout
 from afi_tracker.render.base import (
@@ -155,12 +156,12 @@ def judgement_text(judgement: str | None) -> Text:
     return Text(judgement or "not graded", style=JUDGEMENT_STYLE.get(judgement or "", "dim"))
 
 
-RAG_STYLE = {
-    "red": "bold red",
-    "amber": "bold yellow",
-    "green": "green",
-    "complete": "bold blue",
-    "closed": "dim",
+RAG_STYLE: dict[str, str] = {
+    Rag.RED: "bold red",
+    Rag.AMBER: "bold yellow",
+    Rag.GREEN: "green",
+    Rag.COMPLETE: "bold blue",
+    Rag.CLOSED: "dim",
 }
 
 
@@ -203,7 +204,7 @@ def _item_cols(items: list[ItemProgress]) -> list[layout.Col]:
     rows = [[one_line(cell) for cell in status_cells(i)] for i in items]
     styles: dict[str, list[str | None]] = {
         "RAG": [RAG_STYLE.get(i.rag) for i in items],
-        "Why": [RAG_STYLE.get(i.rag) if i.rag == "red" else None for i in items],
+        "Why": [RAG_STYLE.get(i.rag) if i.rag == Rag.RED else None for i in items],
     }
     return [
         layout.Col(
@@ -357,7 +358,7 @@ def plain_listing(view: Listing, width: int | None = None) -> str:
 
 def rag_counts(totals: Any) -> str:
     """`R19 A1 G8`: the red, amber and green items of a report."""
-    return " ".join(f"{k[0].upper()}{totals.rag[k]}" for k in ("red", "amber", "green"))
+    return " ".join(f"{k[0].upper()}{totals.rag[k]}" for k in RAG_COUNTED)
 
 
 def _summary_cols(view: StatusView) -> list[layout.Col]:

@@ -14,17 +14,18 @@ import re
 from datetime import date
 from typing import Any, Final
 
+from afi_tracker.domain.model import Rag
 from afi_tracker.domain.safetext import for_terminal
 from afi_tracker.render.base import KIND_LABEL
 from afi_tracker.reports.pack import PackAction, PackItem, PackReport, PackView
 from afi_tracker.reports.progress import Totals
 
-RAG_FILL: Final = {
-    "red": "FFC7CE",
-    "amber": "FFEB9C",
-    "green": "C6EFCE",
-    "complete": "D9D9D9",
-    "closed": "D9D9D9",
+RAG_FILL: Final[dict[str, str]] = {
+    Rag.RED: "FFC7CE",
+    Rag.AMBER: "FFEB9C",
+    Rag.GREEN: "C6EFCE",
+    Rag.COMPLETE: "D9D9D9",
+    Rag.CLOSED: "D9D9D9",
 }
 HEADER_FILL: Final = "1F3864"
 
@@ -127,11 +128,7 @@ def _summary_row(key: str, title: str, published: Any, due: Any, totals: Totals)
         totals.actions_done,
         totals.actions_overdue,
         totals.percent_done,
-        totals.rag.get("red", 0),
-        totals.rag.get("amber", 0),
-        totals.rag.get("green", 0),
-        totals.rag.get("complete", 0),
-        totals.rag.get("closed", 0),
+        *(totals.rag.get(r, 0) for r in Rag),
     ]
 
 
