@@ -127,12 +127,14 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
         due = TODAY + timedelta(days=rng.randint(-400, 300))
         created = due - timedelta(days=rng.randint(30, 200))
         owner = rng.choice(OWNERS)
+        # One action in ten has a second owner (schema 4 keeps a list).
+        second = rng.choice(OWNERS) if rng.random() < 0.1 else owner
         record = {
             "uid": f"u{action_no:08x}",
             "id": f"A{action_no}",
             "item": item["id"],
             "title": f"Action {action_no}: deliver improvement for {item['id']}",
-            "owner": owner,
+            "owners": [owner] if second == owner else [owner, second],
             "due": due.isoformat(),
             "due_history": [
                 {
@@ -190,7 +192,8 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
         "history": len(history) + 1,
     }
     data["meta"]["1"]["next_txn"] = txn + 1
-    # Built in the schema-2 shape (ids 1, 2, 3...), then migrated: the store
+    # Built in the schema-2 shape (ids 1, 2, 3...; owners already a list, as
+    # schema 4 has them), then migrated: the store
     # is exactly what afi would write after its first command.
     data["meta"]["1"]["schema"] = 2
     migrate(data)

@@ -164,7 +164,7 @@ def test_user_text_is_stored_exactly_and_shown_literally(runner, db):
     owner = "Sgt \x1b[31mRed\x1b]8;;http://evil\x07 \u202eevil\x9b"
     run(runner, db, "add", "I1", title, "--owner", owner, "--due", "eom")
     (stored,) = json.loads(db.read_text())["actions"].values()
-    assert (stored["title"], stored["owner"]) == (title, owner)
+    assert (stored["title"], stored["owners"]) == (title, [owner])
     for args in (["list"], ["show", "A1"], ["show", "I1"], ["log"]):
         out = run(runner, db, *args).stdout
         assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out, args
@@ -228,7 +228,7 @@ def test_missing_values_are_prompted_for_on_a_terminal(runner, db, monkeypatch):
     result = run(runner, db, "add", "I1", input="Train staff\nInsp Patel\n+2w\n")
     assert result.stdout.endswith("A1\n")
     action = json.loads(run(runner, db, "show", "A1", "-f", "json").stdout)
-    assert (action["title"], action["owner"]) == ("Train staff", "Insp Patel")
+    assert (action["title"], action["owners"]) == ("Train staff", ["Insp Patel"])
 
 
 def test_delete_needs_yes_without_a_terminal_and_confirmation_on_one(runner, db, monkeypatch):

@@ -105,7 +105,7 @@ def random_edits(clone: Path, by: str, seed: int, count: int) -> int:
                 elif field == "title":
                     t.update(handle, title=f"title by {by} {attempts}")
                 else:
-                    t.update(handle, owner=f"owner by {by} {attempts}")
+                    t.update(handle, owners=[f"owner by {by} {attempts}"])
             elif kind == "status":
                 status = rng.choice(["in-progress", "blocked", "done", "cancelled"])
                 reason = "because" if status in ("blocked", "cancelled") else None

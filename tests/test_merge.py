@@ -108,16 +108,16 @@ def test_bad_inputs_are_refused(three, tmp_path):
     with pytest.raises(MergeRefused, match="theirs is not an afi store"):
         merge_bytes(None, good, b'{"hello": {}}', LABELS)
     v2 = (Path(__file__).parent / "fixtures" / "store-v2.json").read_bytes()
-    with pytest.raises(MergeRefused, match="ours is schema 3 and theirs is schema 2"):
+    with pytest.raises(MergeRefused, match="ours is schema 4 and theirs is schema 2"):
         merge_bytes(None, good, v2, LABELS)
 
 
 def test_two_way_merge_makes_every_difference_a_conflict(three):
     base, ours, theirs = three
-    tracker(ours, "alice").update("A1", owner="Insp X")
+    tracker(ours, "alice").update("A1", owners=["Insp X"])
     tracker(theirs, "bob").update("A1", title="other")
     result = merge_bytes(None, ours.read_bytes(), theirs.read_bytes(), LABELS)
-    assert sorted(c.field for c in result.conflicts) == ["owner", "title"]
+    assert sorted(c.field for c in result.conflicts) == ["owners", "title"]
 
 
 def test_an_older_ancestor_is_migrated_in_memory(tmp_path):
@@ -129,11 +129,11 @@ def test_an_older_ancestor_is_migrated_in_memory(tmp_path):
         shutil.copyfile(v2, path)
         tracker(path).add("I1", f"{name} first", "Insp Z", None)  # migrates it
         sides.append(path)
-    tracker(sides[0]).update("A1", owner="Insp A")
+    tracker(sides[0]).update("A1", owners=["Insp A"])
     result = merge_bytes(v2.read_bytes(), sides[0].read_bytes(), sides[1].read_bytes(), LABELS)
     out = tmp_path / "merged.json"
     out.write_bytes(result.to_bytes())
-    actions = sorted((a["title"], a["owner"]) for a in Store.at(out).load().actions)
-    assert actions == [("ours first", "Insp A"), ("theirs first", "Insp Z")]
+    actions = sorted((a["title"], a["owners"]) for a in Store.at(out).load().actions)
+    assert actions == [("ours first", ["Insp A"]), ("theirs first", ["Insp Z"])]
     assert result.renumbered == ["A1 was renumbered A2 in a merge"]
     assert result.conflicts == []  # both sides migrated the old records alike

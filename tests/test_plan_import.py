@@ -58,7 +58,8 @@ def test_hand_written_plan_imports_the_right_items_owners_dates_and_statuses(sto
     }
     assert outcome.notes == ["read west-mercia-plan.csv as utf-8, comma-separated"]
     got = {
-        t: (a["item"], a["owner"], a["due"], a["status"]) for t, a in by_title(store_path).items()
+        t: (a["item"], ", ".join(a["owners"]), a["due"], a["status"])
+        for t, a in by_title(store_path).items()
     }
     assert got == {
         "Refresh unconscious bias training package": (
@@ -137,11 +138,11 @@ def test_a_changed_row_updates_its_action_with_the_revision_kept(store_path, tmp
     assert (changed.row, changed.action, changed.changes) == (
         10,
         "A6",
-        ["owner", "due", "note", "status"],
+        ["owners", "due", "note", "status"],
     )
     action = by_title(store_path)["Independent review of promotion process"]
-    assert (action["owner"], action["due"], action["status"]) == (
-        "Director of People",
+    assert (action["owners"], action["due"], action["status"]) == (
+        ["Director of People"],
         "2026-01-31",
         "done",
     )
@@ -222,7 +223,7 @@ def test_column_map_names_a_column_afi_does_not_know(store_path, tmp_path):
     )
     outcome = tracker(store_path).import_plan(plan, mapping={"Tasking": "action"})
     assert outcome.columns[""] == {"Ref": "ref", "Tasking": "action", "Who": "owner", "When": "due"}
-    assert by_title(store_path)["Refresh training"]["owner"] == "Lowe"
+    assert by_title(store_path)["Refresh training"]["owners"] == ["Lowe"]
 
 
 def test_unknown_map_field_is_refused():

@@ -382,7 +382,7 @@ def test_doctor_lists_every_problem_with_its_location(tmp_path, runner):
             "id": "A7",
             "item": "I99",
             "title": "t",
-            "owner": None,
+            "owners": [],
             "due": None,
             "status": "planned",
         }
@@ -413,7 +413,7 @@ def test_doctor_lists_every_problem_with_its_location(tmp_path, runner):
         f'actions[{doc_key("b")}].id: "I3" is not a handle like A12',
     ]
     ok = invoke(runner, "--db", str(SHIPPED), "doctor")
-    assert ok.exit_code == 0 and "OK (schema 3;" in ok.stdout
+    assert ok.exit_code == 0 and "OK (schema 4;" in ok.stdout
 
 
 # -- 5. schema versions ----------------------------------------------------------------------
@@ -431,10 +431,10 @@ def test_older_store_is_migrated_on_first_write_with_a_backup(tmp_path, runner):
     result = invoke(runner, "--db", str(db), "start", "A2")
     assert result.exit_code == 0, result.output
     backup = tmp_path / "tracker.json.bak-v1"
-    assert f"Migrated {db} from schema 1 to 3; the old file is kept as {backup}" in result.stderr
+    assert f"Migrated {db} from schema 1 to 4; the old file is kept as {backup}" in result.stderr
     assert backup.read_bytes() == original
     data = json.loads(db.read_text())
-    assert data["meta"]["1"]["schema"] == 3
+    assert data["meta"]["1"]["schema"] == 4
     assert sorted(a["id"] for a in data["actions"].values()) == ["A1", "A2"]
     assert all("notes" in d for d in data["action_details"].values())
     note_change = next(
@@ -468,7 +468,7 @@ def test_schema_2_store_migrates_the_same_in_every_clone(tmp_path, runner):
             runner, "--db", str(db), "item", "set", "I1", "--status", "in-progress", "--reason", "x"
         )
         assert result.exit_code == 0, result.output
-        assert f"from schema 2 to 3; the old file is kept as {db}.bak-v2" in result.stderr
+        assert f"from schema 2 to 4; the old file is kept as {db}.bak-v2" in result.stderr
         assert (folder / "tracker.json.bak-v2").read_bytes() == original
         data = json.loads(db.read_text())
         written.append({t: v for t, v in data.items() if t not in ("meta", "history")})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Final
 
@@ -14,8 +15,10 @@ from afi_tracker.domain.model import (
     Evidence,
     ItemStatus,
     new_key,
+    owner_names,
+    owners_of,
 )
-from afi_tracker.errors import InvalidValue, TransitionRefused
+from afi_tracker.errors import AfiError, InvalidValue, TransitionRefused
 from afi_tracker.store.store import Transaction
 
 # Where each status may go with `afi update --status` or the verbs. `done` and
@@ -47,6 +50,14 @@ def _required(value: str | None, what: str) -> str:
     return value
 
 
+def _owners(names: str | Sequence[str]) -> list[str]:
+    """Owner names as stored: at least one, none empty, each once (any case)."""
+    chosen = owner_names([names] if isinstance(names, str) else names)
+    if not chosen:
+        raise InvalidValue("owner must not be empty", code="owner-empty")
+    return chosen
+
+
 def _evidence(refs: list[str], description: str | None, tx: Transaction) -> list[Evidence]:
     return [
         {"ref": _required(ref, "evidence"), "description": description, "at": tx.at, "by": tx.by}
@@ -58,7 +69,7 @@ def add(
     tx: Transaction,
     item_handle: str,
     title: str,
-    owner: str,
+    owners: str | Sequence[str],
     due: date | None,
     *,
     status: str = ActionStatus.PLANNED,
@@ -88,7 +99,7 @@ def add(
         "id": "",
         "item": item["id"],
         "title": _required(title, "title"),
-        "owner": _required(owner, "owner"),
+        "owners": _owners(owners),
         "due": due.isoformat() if due else None,
         "due_history": (
             [{"due": due.isoformat(), "reason": "set when added", "by": tx.by, "at": tx.at}]
@@ -152,7 +163,9 @@ def update(
     handle: str,
     *,
     title: str | None = None,
-    owner: str | None = None,
+    owners: Sequence[str] | None = None,
+    add_owners: Sequence[str] = (),
+    remove_owners: Sequence[str] = (),
     due: date | None = None,
     reason: str | None = None,
     status: str | None = None,
@@ -164,8 +177,10 @@ def update(
     changes: dict[str, Any] = {}
     if title is not None:
         changes["title"] = _required(title, "title")
-    if owner is not None:
-        changes["owner"] = _required(owner, "owner")
+    if owners is not None or add_owners or remove_owners:
+        new = changed_owners(action, owners, add_owners, remove_owners)
+        if new != owners_of(action):
+            changes["owners"] = new
     if due is not None and due.isoformat() != action.get("due"):
         if action.get("due") and not (reason and reason.strip()):
             raise InvalidValue(
@@ -191,6 +206,31 @@ def update(
     if status is not None and status != action["status"]:
         action = transition(tx, action, status, reason=reason)
     return action
+
+
+def changed_owners(
+    action: Action,
+    owners: Sequence[str] | None,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+) -> list[str]:
+    """An action's owners after an update: `owners` replaces the list, then `add`
+    appends names not there yet and `remove` takes names off (any case). An
+    action keeps at least one owner, and a name removed must be one of them."""
+    current = _owners(owners) if owners is not None else owners_of(action)
+    current = owner_names([*current, *owner_names(add)])
+    for name in owner_names(remove):
+        kept = [o for o in current if o.casefold() != name.casefold()]
+        if len(kept) == len(current):
+            raise AfiError(
+                f"{name} is not an owner of {action['id']} (owners: {', '.join(current)})",
+                code="not-an-owner",
+                action=action["id"],
+            )
+        current = kept
+    if not current:
+        raise AfiError(f"{action['id']} would have no owner left", code="last-owner")
+    return current
 
 
 def reopen(tx: Transaction, handle: str, reason: str | None = None) -> Action:

@@ -10,6 +10,7 @@ so the history, undo and --as-of work as they do for actions.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -251,7 +252,7 @@ def adopt(
     report_key: str | None,
     item_handle: str | None,
     handle: str,
-    owner: str,
+    owners: str | Sequence[str],
 ) -> Action:
     """An action, due on the commitment's deadline, that quotes the sentence it came from."""
     key = report_for(tx, report_key, item_handle)
@@ -274,4 +275,4 @@ def adopt(
         "deadline_text": found.deadline_text,
     }
     due = date.fromisoformat(found.deadline)
-    return actions.add(tx, item_handle, found.what, owner, due, note=note, source=source)
+    return actions.add(tx, item_handle, found.what, owners, due, note=note, source=source)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from afi_tracker.api import actions
-from afi_tracker.domain.model import ITEM_CLOSED, Action, ActionStatus, Item
+from afi_tracker.domain.model import ITEM_CLOSED, Action, ActionStatus, Item, owners_of
 from afi_tracker.domain.safetext import shorten
 from afi_tracker.errors import AfiError
 from afi_tracker.importers.plan import ACTION_HANDLE, Plan, Row, unknown_statuses
@@ -152,7 +152,7 @@ def _refuse_if_closed(item: Item) -> None:
 
 def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOutcome:
     assert row.item is not None
-    title, owner, note = row.text("action"), row.text("owner"), row.text("update") or None
+    title, owners, note = row.text("action"), row.owners(), row.text("update") or None
     found = _existing(tx, row, row.item)
     item = tx.item(row.item)
     if found is None:
@@ -162,7 +162,7 @@ def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOu
             if row.status in (ActionStatus.IN_PROGRESS, ActionStatus.DONE)
             else ActionStatus.PLANNED
         )
-        action = actions.add(tx, row.item, title, owner, row.due, status=start, note=note)
+        action = actions.add(tx, row.item, title, owners, row.due, status=start, note=note)
         if row.status and row.status != start:
             action = actions.transition(tx, action, row.status, reason=_reason(row))
         out.outcome, out.action = "new", action["id"]
@@ -171,8 +171,8 @@ def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOu
     changes: dict[str, Any] = {}
     if title != found["title"]:
         changes["title"] = title
-    if owner != (found.get("owner") or ""):
-        changes["owner"] = owner
+    if owners != owners_of(found):
+        changes["owners"] = owners
     if row.due is not None and row.due.isoformat() != found.get("due"):
         changes["due"] = row.due
         changes["reason"] = f"changed in the plan {source}"

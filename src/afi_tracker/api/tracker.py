@@ -5,6 +5,7 @@ The CLI makes one call here per command; tests and other programs can do the sam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +49,7 @@ class Tracker:
         self,
         item: str,
         title: str,
-        owner: str,
+        owners: str | Sequence[str],
         due: str | None,
         *,
         status: str = ActionStatus.PLANNED,
@@ -56,14 +57,16 @@ class Tracker:
     ) -> Action:
         due_date = self._date(due)
         with self.store.transaction(self.command, self.by) as tx:
-            return actions.add(tx, item, title, owner, due_date, status=status, note=note)
+            return actions.add(tx, item, title, owners, due_date, status=status, note=note)
 
     def update(
         self,
         handle: str,
         *,
         title: str | None = None,
-        owner: str | None = None,
+        owners: Sequence[str] | None = None,
+        add_owners: Sequence[str] = (),
+        remove_owners: Sequence[str] = (),
         due: str | None = None,
         reason: str | None = None,
         status: str | None = None,
@@ -79,7 +82,9 @@ class Tracker:
                 tx,
                 handle,
                 title=title,
-                owner=owner,
+                owners=owners,
+                add_owners=add_owners,
+                remove_owners=remove_owners,
                 due=due_date,
                 reason=reason,
                 status=status,
@@ -244,10 +249,15 @@ class Tracker:
             return measures.record_reading(tx, handle, value, day, source)
 
     def adopt(
-        self, handle: str, owner: str, *, report: str | None = None, item: str | None = None
+        self,
+        handle: str,
+        owners: str | Sequence[str],
+        *,
+        report: str | None = None,
+        item: str | None = None,
     ) -> Action:
         with self.store.transaction(self.command, self.by) as tx:
-            return measures.adopt(tx, report, item, handle, owner)
+            return measures.adopt(tx, report, item, handle, owners)
 
     def add_report(
         self,

@@ -38,6 +38,30 @@ from afi_tracker.render import ListFormat, RecordFormat
 
 # -- actions -------------------------------------------------------------------------------
 
+OwnerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="NAME",
+        help="Who is responsible; repeatable for several owners.",
+        autocompletion=_complete_owners,
+    ),
+]
+OwnersOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="NAMES", help='Several owners separated by commas: "Insp Patel, DS Jones".'
+    ),
+]
+
+
+def _owner_names(owner: list[str] | None, owners: list[str] | None) -> list[str]:
+    """Every --owner as given, then each --owners split at its commas; an empty
+    name is a usage error (exit 2) before the store is read."""
+    from afi_tracker.domain.model import owner_names, split_owners
+
+    split = [name for text in owners or [] for name in split_owners(text)]
+    return owner_names([*(owner or []), *split])
+
 
 @app.command(rich_help_panel=TRACKING)
 def add(
@@ -48,10 +72,8 @@ def add(
         ),
     ],
     title: Annotated[str | None, typer.Argument(metavar="TITLE", help="What will be done.")] = None,
-    owner: Annotated[
-        str | None,
-        typer.Option(metavar="NAME", help="Who is responsible.", autocompletion=_complete_owners),
-    ] = None,
+    owner: OwnerOption = None,
+    owners: OwnersOption = None,
     due: Annotated[
         str | None,
         typer.Option(metavar="DATE", help="Deadline: 2025-04-03, 03/04/2025, friday, eom, +2w ..."),
@@ -68,18 +90,29 @@ def add(
 ) -> None:
     """Add an action to an item; prints the new action's handle.
 
-    On a terminal, a missing title, owner or deadline is asked for.
+    An action may have several owners: give --owner once for each, or --owners
+    with the names separated by commas. A name is never split otherwise, so
+    --owner "Patel, A" is one owner. On a terminal, a missing title, owner or
+    deadline is asked for.
 
     Example: afi add I3 "Publish stop and search analysis" --owner "Insp Patel" --due 30/06/2025
+
+    Example: afi add I3 "Joint review" --owner "Insp Patel" --owner "DS Jones" --due eom
     """
     from afi_tracker.domain.dates import describe
+    from afi_tracker.domain.model import owners_text
 
+    names = _owner_names(owner, owners)
     title = _ask(title, "TITLE", "Title")
-    owner = _ask(owner, "--owner", "Owner")
+    if not names:
+        names = _owner_names([_ask(None, "--owner", "Owner")], None)
     due = _ask(due, "--due", "Due (e.g. 30/06/2025, eom, +2w)")
-    action = _tracker(by).add(item, title, owner, due, status=status, note=note)
+    action = _tracker(by).add(item, title, names, due, status=status, note=note)
     when = describe(date.fromisoformat(action["due"])) if action["due"] else "no deadline"
-    _say(f"Added {action['id']} to {action['item']}, due {when}, owner {action['owner']}")
+    who = owners_text(action)
+    _say(
+        f"Added {action['id']} to {action['item']}, due {when}, owner{'s' * (len(names) > 1)} {who}"
+    )
     _warn_if_long_past(action["due"])
     if fmt is RecordFormat.json:
         _emit_action(fmt, action)
@@ -92,7 +125,30 @@ def update(
     handle: ActionArg,
     title: Annotated[str | None, typer.Option(metavar="TEXT", help="New title.")] = None,
     owner: Annotated[
-        str | None, typer.Option(metavar="NAME", help="New owner.", autocompletion=_complete_owners)
+        list[str] | None,
+        typer.Option(
+            metavar="NAME",
+            help="New owner; repeatable. Replaces the owners.",
+            autocompletion=_complete_owners,
+        ),
+    ] = None,
+    owners: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAMES", help='New owners, separated by commas ("A, B"). Replaces the owners.'
+        ),
+    ] = None,
+    add_owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME", help="Add an owner; repeatable.", autocompletion=_complete_owners
+        ),
+    ] = None,
+    remove_owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME", help="Take an owner off; repeatable.", autocompletion=_complete_owners
+        ),
     ] = None,
     due: Annotated[
         str | None, typer.Option(metavar="DATE", help="New deadline (needs --reason).")
@@ -114,16 +170,26 @@ def update(
     by: ByOption = None,
     fmt: RecordFormatOption = RecordFormat.table,
 ) -> None:
-    """Change an action: title, owner, deadline (with a reason), status, notes, evidence.
+    """Change an action: title, owners, deadline (with a reason), status, notes, evidence.
+
+    --owner (repeatable) and --owners replace the action's owners; --add-owner
+    and --remove-owner change them one name at a time. An action keeps at
+    least one owner.
 
     Example: afi update A2 --due 31/07/2025 --reason "Waiting for new data system"
+
+    Example: afi update A2 --add-owner "DS Jones"
     """
     from afi_tracker.domain.dates import describe
+    from afi_tracker.domain.model import owner_names
 
+    replaced = _owner_names(owner, owners) if owner or owners else None
     action = _tracker(by).update(
         handle,
         title=title,
-        owner=owner,
+        owners=replaced,
+        add_owners=owner_names(add_owner or []),
+        remove_owners=owner_names(remove_owner or []),
         due=due,
         reason=reason,
         status=status,

@@ -25,6 +25,8 @@ HINTS: Final[dict[str, str]] = {
     "no-store": "run `afi import REPORT.txt` to create one, or pass --db PATH",
     "store-invalid": "run `afi doctor` to list every problem; afi will not overwrite it",
     "store-read-only": "ask its owner to give you write access, or work on a copy",
+    "not-an-owner": "run `afi show {action}` to see its owners",
+    "last-owner": "give the new owner in the same command: --add-owner NAME or --owner NAME",
     "owner-empty": 'give each owner a name: --owner "Insp Patel" --owner "DS Jones"',
     "merge-not-a-store": (
         "the merge driver merges afi stores only: check the merge=afi lines in .gitattributes"

@@ -80,9 +80,11 @@ def findings(
         ),
     ] = None,
     owner: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            metavar="NAME", help="Owner of the adopted action.", autocompletion=_complete_owners
+            metavar="NAME",
+            help="Owner of the adopted action; repeatable.",
+            autocompletion=_complete_owners,
         ),
     ] = None,
     by: ByOption = None,
@@ -104,13 +106,14 @@ def findings(
     """
     if adopt is not None:
         from afi_tracker.cli.root import UsageError
+        from afi_tracker.domain.model import owner_names, owners_text
 
-        if owner is None or not owner.strip():
+        if not owner:
             raise UsageError("Missing option '--owner' (who owns the adopted action)")
-        action = _tracker(by).adopt(adopt, owner, report=report, item=item)
+        action = _tracker(by).adopt(adopt, owner_names(owner), report=report, item=item)
         _say(
             f"Added {action['id']} to {action['item']}, due {action['due']}, "
-            f"owner {action['owner']}, from {(action.get('source') or {}).get('commitment')}"
+            f"owner {owners_text(action)}, from {(action.get('source') or {}).get('commitment')}"
         )
         if fmt is ListDataFormat.json:
             _emit_action(RecordFormat.json, action)

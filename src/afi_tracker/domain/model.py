@@ -23,7 +23,7 @@ from afi_tracker.errors import InvalidValue
 # typed records below.
 Record = dict[str, Any]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 JUDGEMENTS: Final = (
     "Outstanding",

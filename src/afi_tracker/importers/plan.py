@@ -180,6 +180,18 @@ class Row:
     def where(self) -> str:
         return f"{self.sheet} row {self.number}" if self.sheet else f"row {self.number}"
 
+    def owners(self) -> list[str]:
+        """The owner cell's names. A cell names several only where it separates
+        them unambiguously: by ";" or a line break. A comma may be inside one
+        name ("Patel, A"), so it never splits; empty parts are ignored."""
+        from afi_tracker.domain.model import owner_names
+
+        value = self.values.get("owner")
+        if value is None:
+            return []
+        parts = (" ".join(part.split()) for part in re.split(r"[;\n\r]", str(value)))
+        return owner_names(part for part in parts if part)
+
     def text(self, name: str) -> str:
         value = self.values.get(name)
         if value is None:
@@ -550,7 +562,7 @@ def _match(
             row.status = read_status(word, extra)
             if row.status is None:
                 row.problems.append(f'status "{word}" not understood')
-        if not row.text("owner"):
+        if not row.owners():
             row.problems.append("no lead or owner")
 
 

@@ -26,6 +26,8 @@ class OpenConflict:
 
 def _value(entry: Record) -> str:
     value = entry.get("value")
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = ", ".join(value)  # owners: `Insp Patel, DS Jones`, not a Python list
     text = "—" if value in (None, "", []) else str(value)
     return f"{text} ({entry['by']})" if entry.get("by") else text
 

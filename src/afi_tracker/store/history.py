@@ -47,6 +47,12 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _names(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    return _value(value)
+
+
 def _added(old: Any, new: Any) -> list[Any] | None:
     """The entries appended to a list field, or None if it changed otherwise."""
     if isinstance(old, list | type(None)) and isinstance(new, list):
@@ -74,6 +80,12 @@ def describe(entry: HistoryEntry) -> list[str]:
                 value = extra.get("value")
                 shown = f"{value:g}" if isinstance(value, int | float) else value
                 lines.append(f"{record} reading + {shown} on {extra.get('on')}")
+        elif field == "owners":
+            # `A2 owners: Insp Patel -> Insp Patel, DS Jones`: who is responsible, in full.
+            if "added" in change:
+                lines.append(f"{record} owners + {_names(change['added'])}")
+            else:
+                lines.append(f"{record} owners: {_names(old)} -> {_names(new)}")
         elif added is not None and field in ("notes", "evidence"):
             for extra in added:
                 text = extra.get("text") or extra.get("ref") if isinstance(extra, dict) else extra

@@ -123,7 +123,9 @@ def _merge_bytes(base: bytes | None, ours: bytes, theirs: bytes, labels: tuple[s
     theirs_data = read_store(theirs, theirs_label)
     v_ours = ours_data["meta"]["1"].pop("migrated_from", SCHEMA_VERSION)
     v_theirs = theirs_data["meta"]["1"].pop("migrated_from", SCHEMA_VERSION)
-    if v_ours != v_theirs:
+    # Schema 3 -> 4 only renames a field, the same way on every clone: a clone
+    # that has migrated merges with one that has not. Before 3, records had no uid.
+    if v_ours != v_theirs and min(v_ours, v_theirs) < 3:
         raise MergeRefused(
             f"cannot merge stores of different schema versions: {ours_label} is schema "
             f"{v_ours} and {theirs_label} is schema {v_theirs}",

@@ -11,6 +11,11 @@ beside it (tracker.json.bak-v1).
   transaction counter: two clones never mint the same id, and a git merge
   (see store/merge.py) can put any two stores back together. Deterministic:
   two clones that migrate the same store get the same file.
+- 3 -> 4: an action's `owner` (one name or null) becomes `owners`, a list of
+  names ([] for none), in the same place in the record; the history and open
+  merge conflicts say `owners` too (a change of `owner` from A to B becomes a
+  change of `owners` from [A] to [B]), so undo and --as-recorded keep working
+  across the migration. A name is never split: "Patel, A" stays one owner.
 """
 
 from __future__ import annotations
@@ -86,7 +91,53 @@ def _v2_to_v3(data: Data) -> None:
     meta["next"] = {t: n for t, n in meta.get("next", {}).items() if t in HANDLE_PREFIX}
 
 
-MIGRATIONS: dict[int, Callable[[Data], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _owners(value: Any) -> Any:
+    """`owner` as `owners`: a name as a list of one, none as an empty list."""
+    if value is None or value == "":
+        return []
+    return [value] if isinstance(value, str) else value
+
+
+def _renamed(doc: Any) -> Any:
+    """An action record with `owner` replaced by `owners`, the fields in their order."""
+    if not isinstance(doc, dict) or "owner" not in doc:
+        return doc
+    out = {
+        ("owners" if k == "owner" else k): (_owners(v) if k == "owner" else v)
+        for k, v in doc.items()
+    }
+    conflicts = out.get("conflicts")
+    if isinstance(conflicts, dict) and "owner" in conflicts:
+        clash = dict(conflicts["owner"])
+        clash["values"] = [dict(v, value=_owners(v.get("value"))) for v in clash.get("values", [])]
+        if "base" in clash:
+            clash["base"] = _owners(clash["base"])
+        out["conflicts"] = {("owners" if k == "owner" else k): v for k, v in conflicts.items()}
+        out["conflicts"]["owners"] = clash
+    return out
+
+
+def _v3_to_v4(data: Data) -> None:
+    actions = data.get("actions", {})
+    for key in list(actions):
+        actions[key] = _renamed(actions[key])
+    for entry in data.get("history", {}).values():
+        if entry.get("table") != "actions":
+            continue
+        for side in ("after", "before"):
+            if side in entry:
+                entry[side] = _renamed(entry[side])
+        changes = entry.get("changes")
+        if isinstance(changes, list):
+            entry["changes"] = [
+                {"field": "owners", "old": _owners(c.get("old")), "new": _owners(c.get("new"))}
+                if isinstance(c, dict) and c.get("field") == "owner"
+                else c
+                for c in changes
+            ]
+
+
+MIGRATIONS: dict[int, Callable[[Data], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def migrate(data: Data) -> int | None:

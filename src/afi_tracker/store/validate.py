@@ -45,7 +45,7 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "uid": _STR,
         "item": _STR,
         "title": _STR,
-        "owner": _OPT_STR,
+        "owners": (list,),
         "due": _OPT_STR,
         "status": _STR,
     },
@@ -96,17 +96,24 @@ def problems(data: Any, limit: int = 50) -> list[str]:
                 f"schema version {schema} is newer than this afi understands ({SCHEMA_VERSION});"
                 " upgrade afi"
             )
-    keyed_by_uid = (
-        isinstance(meta, dict)
-        and isinstance(meta.get("1"), dict)
-        and (meta["1"].get("schema") == SCHEMA_VERSION)
+    version = (
+        meta["1"].get("schema")
+        if isinstance(meta, dict) and isinstance(meta.get("1"), dict)
+        else None
     )
+    version = version if isinstance(version, int) and not isinstance(version, bool) else None
+    keyed_by_uid = version is not None and version >= 3  # schema 3 keyed records by uid
+    older = version is not None and version < 4
     for table in TABLES[1:]:
         docs = data.get(table, {})
         if not isinstance(docs, dict):
             found.append(f'table "{table}" is {_kind(docs)}, expected an object')
             continue
         fields = _FIELDS[table]
+        if table == "actions" and older:
+            # Before schema 4 an action had one owner (a name or null); see migrations.py.
+            fields = {("owner" if f == "owners" else f): t for f, t in fields.items()}
+            fields["owner"] = _OPT_STR
         handles: dict[str, str] = {}
         for doc_id, doc in docs.items():
             where = f"{table}[{doc_id}]"
@@ -148,6 +155,10 @@ def problems(data: Any, limit: int = 50) -> list[str]:
                     found.append(f"{where}.{field}: is {_kind(doc[field])}")
                 elif (table, field) in _ENUMS and doc[field] not in _ENUMS[(table, field)]:
                     found.append(f'{where}.{field}: "{doc[field]}" is not an allowed value')
+                elif field == "owners" and not all(
+                    isinstance(o, str) and o.strip() for o in doc[field]
+                ):
+                    found.append(f"{where}.owners: is not a list of names")
             if len(found) >= limit:
                 return found
     return found

@@ -1,0 +1,294 @@
+"""Several owners per action (issue #12 item 7), through the `afi` command.
+
+`--owner` is repeatable and every one is kept; `--owners "A, B"` splits at its
+commas, and nothing else is ever split. Filters and groupings match any of an
+action's owners; JSON carries the list; a schema-3 store (one `owner`) is
+migrated to `owners` with a byte-for-byte copy kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, invoke
+
+FIXTURES = ROOT / "tests" / "fixtures"
+V3_SHIPPED = FIXTURES / "store-v3.json"  # tracker.json as shipped in schema 3
+V3_OWNERS = FIXTURES / "store-v3-owners.json"  # schema 3 with actions, owner changes, a delete
+
+
+def run(runner, db, *args, code=0, input=None):  # noqa: A002
+    result = invoke(runner, "--db", str(db), *args, input=input)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def shown(runner, db, handle="A1"):
+    return json.loads(run(runner, db, "show", handle, "-f", "json").stdout)
+
+
+def test_a_second_owner_flag_adds_an_owner_instead_of_replacing_the_first(runner, db):
+    added = run(
+        runner,
+        db,
+        "add",
+        "I1",
+        "Joint review",
+        "--owner",
+        "Insp Patel",
+        "--owner",
+        "DS Jones",
+        "--due",
+        "31/12/2030",
+    )
+    assert "owners Insp Patel, DS Jones" in added.stderr
+    assert shown(runner, db)["owners"] == ["Insp Patel", "DS Jones"]
+    (stored,) = json.loads(db.read_text())["actions"].values()
+    assert stored["owners"] == ["Insp Patel", "DS Jones"] and "owner" not in stored
+
+
+def test_owners_splits_at_commas_only_when_asked(runner, db):
+    run(runner, db, "add", "I1", "a", "--owners", "Insp Patel, DS Jones,Sgt Khan", "--due", "eom")
+    run(runner, db, "add", "I1", "b", "--owner", "Patel, A", "--due", "eom")
+    run(runner, db, "add", "I1", "c", "--owner", "Lowe", "--owners", "Patel, lowe", "--due", "eom")
+    assert shown(runner, db, "A1")["owners"] == ["Insp Patel", "DS Jones", "Sgt Khan"]
+    assert shown(runner, db, "A2")["owners"] == ["Patel, A"]
+    # A name given twice (in any case) is kept once, as first given.
+    assert shown(runner, db, "A3")["owners"] == ["Lowe", "Patel"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--owner", ""],
+        ["--owner", "   "],
+        ["--owners", "A,,"],
+        ["--owners", "A, ,B"],
+        ["--owner", "A", "--owners", ","],
+    ],
+)
+def test_an_empty_owner_name_is_a_usage_error_and_nothing_is_written(runner, db, args):
+    before = db.read_bytes()
+    result = run(runner, db, "add", "I1", "t", *args, "--due", "eom", code=2)
+    assert result.stderr == (
+        "Error: an owner's name must not be empty "
+        '(give each owner a name: --owner "Insp Patel" --owner "DS Jones")\n'
+    )
+    assert db.read_bytes() == before
+
+
+def test_filters_and_groupings_match_any_owner(runner, db):
+    run(runner, db, "add", "I1", "Joint", "--owners", "Insp Patel, DS Jones", "--due", "01/01/2030")
+    run(runner, db, "add", "I2", "Solo", "--owner", "DS Jones", "--due", "02/01/2030")
+    run(runner, db, "add", "I3", "Other", "--owner", "Sgt Khan", "--due", "03/01/2030")
+
+    def listed(*args):
+        rows = json.loads(run(runner, db, "list", *args, "-f", "json").stdout)
+        return [r["id"] for r in rows]
+
+    assert listed("--owner", "Insp Patel") == ["A1"]
+    assert listed("--owner", "ds jones") == ["A1", "A2"]
+    assert listed("--owner", "Sgt Khan") == ["A3"]
+    assert listed("--owner", "Patel") == []  # a whole name, not a part of one
+
+    by_owner = json.loads(
+        run(runner, db, "status", "--by", "owner", "-f", "json", "--as-of", "01/12/2029").stdout
+    )
+    assert {r["owner"]: r["open_actions"] for r in by_owner} == {
+        "DS Jones": ["A1", "A2"],
+        "Insp Patel": ["A1"],
+        "Sgt Khan": ["A3"],
+    }
+    due = json.loads(
+        run(runner, db, "due", "--within", "8w", "-f", "json", "--as-of", "01/12/2029").stdout
+    )
+    assert [(r["owner"], r["id"]) for r in due] == [
+        ("DS Jones", "A1"),
+        ("DS Jones", "A2"),
+        ("Insp Patel", "A1"),
+        ("Sgt Khan", "A3"),
+    ]
+
+
+def test_json_shows_a_list_and_other_formats_join_the_names(runner, db):
+    run(runner, db, "add", "I1", "Joint", "--owners", "Insp Patel, <b>DS Jones</b>", "--due", "eom")
+    (row,) = json.loads(run(runner, db, "list", "-f", "json").stdout)
+    assert row["owners"] == ["Insp Patel", "<b>DS Jones</b>"]
+    assert row["owner"] == "Insp Patel, <b>DS Jones</b>"  # as before: the names, joined
+    (line,) = csv.DictReader(io.StringIO(run(runner, db, "list", "-f", "csv").stdout))
+    assert line["owner"] == line["owners"] == "Insp Patel, <b>DS Jones</b>"
+    html = run(runner, db, "list", "-f", "html").stdout
+    assert "Insp Patel, &lt;b&gt;DS Jones&lt;/b&gt;" in html and "<b>DS" not in html
+    table = run(runner, db, "show", "A1").stdout
+    assert "Owners" in table and "Insp Patel, <b>DS Jones</b>" in table
+    pack = json.loads(run(runner, db, "export", "-f", "json").stdout)
+    (action,) = [a for r in pack["reports"] for i in r["items"] for a in i["actions"]]
+    assert action["owners"] == ["Insp Patel", "<b>DS Jones</b>"]
+    assert action["owner"] == "Insp Patel, <b>DS Jones</b>"
+
+
+def test_update_replaces_adds_and_removes_owners_with_history_and_undo(runner, db):
+    run(runner, db, "add", "I1", "t", "--owner", "Insp Patel", "--due", "eom")
+    run(runner, db, "update", "A1", "--owner", "DS Jones", "--owner", "Sgt Khan")
+    assert shown(runner, db)["owners"] == ["DS Jones", "Sgt Khan"]
+    run(runner, db, "update", "A1", "--add-owner", "Insp Patel", "--remove-owner", "ds jones")
+    assert shown(runner, db)["owners"] == ["Sgt Khan", "Insp Patel"]
+    run(runner, db, "update", "A1", "--owners", "Lowe, Ahmed")
+    assert shown(runner, db)["owners"] == ["Lowe", "Ahmed"]
+    log = run(runner, db, "log", "-f", "json").stdout
+    assert "A1 owners: Insp Patel -> DS Jones, Sgt Khan" in log
+    assert "A1 owners: Sgt Khan, Insp Patel -> Lowe, Ahmed" in log
+    run(runner, db, "undo")
+    assert shown(runner, db)["owners"] == ["Sgt Khan", "Insp Patel"]
+
+    before = db.read_bytes()
+    gone = run(runner, db, "update", "A1", "--remove-owner", "Nobody", code=1)
+    assert gone.stderr == (
+        "Error: Nobody is not an owner of A1 (owners: Sgt Khan, Insp Patel) "
+        "(run `afi show A1` to see its owners)\n"
+    )
+    last = run(
+        runner,
+        db,
+        "update",
+        "A1",
+        "--remove-owner",
+        "Sgt Khan",
+        "--remove-owner",
+        "Insp Patel",
+        code=1,
+    )
+    assert last.stderr.startswith("Error: A1 would have no owner left (")
+    empty = run(runner, db, "update", "A1", "--add-owner", " ", code=2)
+    assert empty.stderr.startswith("Error: an owner's name must not be empty (")
+    assert db.read_bytes() == before
+
+
+def test_owner_completion_offers_each_owner(runner, db):
+    from afi_tracker.cli.completion import owners
+
+    run(runner, db, "add", "I1", "t", "--owners", "Insp Patel, DS Jones", "--due", "eom")
+    assert owners(db, "") == [("DS Jones", "owner"), ("Insp Patel", "owner")]
+    assert owners(db, "ins") == [("Insp Patel", "owner")]
+
+
+def test_shipped_schema_3_store_migrates_with_a_byte_for_byte_copy(runner, tmp_path):
+    db = tmp_path / "tracker.json"
+    shutil.copyfile(V3_SHIPPED, db)
+    original = db.read_bytes()
+    assert json.loads(run(runner, db, "list", "-f", "json").stdout) == []
+    assert db.read_bytes() == original  # reading never writes
+    result = run(runner, db, "add", "I1", "t", "--owner", "A", "--owner", "B", "--due", "eom")
+    assert f"Migrated {db} from schema 3 to 4; the old file is kept as {db}.bak-v3" in (
+        result.stderr
+    )
+    assert (tmp_path / "tracker.json.bak-v3").read_bytes() == original
+    data = json.loads(db.read_text())
+    assert data["meta"]["1"]["schema"] == 4
+    assert [a["owners"] for a in data["actions"].values()] == [["A", "B"]]
+    assert "OK (schema 4;" in run(runner, db, "doctor").stdout
+
+
+def test_schema_3_store_with_owners_migrates_records_and_history(runner, tmp_path):
+    db = tmp_path / "tracker.json"
+    shutil.copyfile(V3_OWNERS, db)
+    original = db.read_bytes()
+    # Read as it is, before any write: every owner is there, none split.
+    rows = json.loads(run(runner, db, "list", "-f", "json").stdout)
+    assert {r["id"]: r["owners"] for r in rows} == {
+        "A1": ["DS Jones"],
+        "A2": ["Patel, A"],
+        "A4": ["PS Ahmed"],
+    }
+    run(runner, db, "update", "A2", "--add-owner", "DS Jones")
+    assert (tmp_path / "tracker.json.bak-v3").read_bytes() == original
+    data = json.loads(db.read_text())
+    assert all("owner" not in a for a in data["actions"].values())
+    entries = data["history"].values()
+    changes = [c for e in entries for c in e.get("changes", []) if "owner" in c["field"]]
+    assert {"field": "owners", "old": ["Insp Patel"], "new": ["DS Jones"]} in changes
+    created = [e["after"] for e in entries if e["op"] == "create" and e["table"] == "actions"]
+    assert all("owners" in a and "owner" not in a for a in created)
+    deleted = [e["before"] for e in entries if e["op"] == "delete"]
+    assert [a["owners"] for a in deleted] == [["Ch Insp Khan"]]
+    assert run(runner, db, "list", "--owner", "ds jones", "-f", "json").stdout.count('"id"') == 2
+    log = run(runner, db, "log").stdout
+    assert "A1 owners: Insp Patel -> DS Jones" in log
+    # Undo walks back across the migration: the added owner, then A4's start.
+    run(runner, db, "undo")
+    assert shown(runner, db, "A2")["owners"] == ["Patel, A"]
+    # --as-recorded rewinds through the migrated history: A1 as first recorded.
+    past = json.loads(
+        run(runner, db, "list", "-f", "json", "--as-of", "01/01/2020", "--as-recorded").stdout
+    )
+    assert past == []
+    assert "OK (schema 4;" in run(runner, db, "doctor").stdout
+
+
+def test_a_migrated_clone_merges_with_one_not_yet_migrated(tmp_path):
+    from afi_tracker.api.tracker import Tracker
+    from afi_tracker.store.merge import merge_bytes
+    from afi_tracker.store.store import Store
+
+    ours = tmp_path / "ours.json"
+    shutil.copyfile(V3_OWNERS, ours)
+    Tracker(Store.at(ours), by="alice", command="t").update("A1", add_owners=["Sgt Khan"])
+    v3 = V3_OWNERS.read_bytes()
+    result = merge_bytes(v3, ours.read_bytes(), v3, ("base", "ours", "theirs"))
+    assert result.conflicts == []
+    merged = tmp_path / "merged.json"
+    merged.write_bytes(result.to_bytes())
+    snap = Store.at(merged).load()
+    assert snap.meta["schema"] == 4
+    assert snap.action("A1")["owners"] == ["DS Jones", "Sgt Khan"]
+
+
+def test_both_clones_change_owners_differently_is_a_conflict_shown_as_names(tmp_path, runner):
+    from afi_tracker.api.tracker import Tracker
+    from afi_tracker.store.merge import merge_bytes
+    from afi_tracker.store.store import Store
+
+    base = tmp_path / "base.json"
+    shutil.copyfile(V3_OWNERS, base)
+    Tracker(Store.at(base), by="x", command="t").update("A2", note="migrate")
+    sides = []
+    for who, name in (("alice", "Sgt Khan"), ("bob", "Lowe")):
+        side = tmp_path / f"{who}.json"
+        shutil.copyfile(base, side)
+        Tracker(Store.at(side), by=who, command="t").update("A1", add_owners=[name])
+        sides.append(side.read_bytes())
+    result = merge_bytes(base.read_bytes(), sides[0], sides[1], ("base", "ours", "theirs"))
+    assert [c.field for c in result.conflicts] == ["owners"]
+    merged = tmp_path / "merged.json"
+    merged.write_bytes(result.to_bytes())
+    out = run(runner, merged, "show", "A1").stdout
+    assert "A1 owners: DS Jones, Sgt Khan (alice) | DS Jones, Lowe (bob)" in out
+
+
+def test_plan_import_splits_owner_cells_only_at_semicolons_and_line_breaks(runner, db):
+    plan = Path("plan.csv")
+    plan.write_text(
+        "Ref,Action,Lead,Target date\n"
+        'I1,Joint review,"Insp Patel; DS Jones",31/03/2030\n'
+        'I2,Train staff,"Patel, A",31/03/2030\n'
+        'I3,Audit,"Sgt Khan\nLowe;",31/03/2030\n',
+        encoding="utf-8",
+    )
+    run(runner, db, "import-plan", str(plan))
+    owners = {
+        r["title"]: r["owners"] for r in json.loads(run(runner, db, "list", "-f", "json").stdout)
+    }
+    assert owners == {
+        "Joint review": ["Insp Patel", "DS Jones"],
+        "Train staff": ["Patel, A"],
+        "Audit": ["Sgt Khan", "Lowe"],
+    }
+    # The same sheet again changes nothing: the lists compare equal.
+    again = run(runner, db, "import-plan", str(plan))
+    assert "0 new, 0 changed, 3 unchanged" in again.stderr
