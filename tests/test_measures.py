@@ -260,7 +260,9 @@ def test_adopting_a_commitment_makes_an_action_that_quotes_it(runner, db: Path):
         "Bring all officers and staff up to date",
         "2020-02-29",
     )
-    assert (action.get("source") or {})["sentence"] == (
+    source = action.get("source")
+    assert source is not None
+    assert source["sentence"] == (
         "It plans to bring all officers and staff up to date by February 2020."
     )
     assert "Commitment C1 in the report" in action["notes"][0]["text"]

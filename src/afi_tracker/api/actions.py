@@ -12,6 +12,7 @@ from afi_tracker.domain.model import (
     ITEM_CLOSED,
     Action,
     ActionStatus,
+    CommitmentSource,
     Evidence,
     ItemStatus,
     new_key,
@@ -74,7 +75,7 @@ def add(
     *,
     status: str = ActionStatus.PLANNED,
     note: str | None = None,
-    source: dict[str, Any] | None = None,
+    source: CommitmentSource | None = None,
 ) -> Action:
     item = tx.item(item_handle)
     if item.get("status") in ITEM_CLOSED:

@@ -13,10 +13,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from afi_tracker.api import actions
-from afi_tracker.domain.model import ITEM_CLOSED, UNITS, Action, Item, Measure, Reading, new_key
+from afi_tracker.domain.model import (
+    ITEM_CLOSED,
+    UNITS,
+    Action,
+    CommitmentSource,
+    FindingSource,
+    Item,
+    Measure,
+    Reading,
+    new_key,
+)
 from afi_tracker.domain.rules import measure_text
 from afi_tracker.errors import AfiError, InvalidValue, NotFound
 from afi_tracker.importers.findings import Commitment, Figure, Findings, extract
@@ -151,7 +160,7 @@ def _item_open(tx: Transaction, handle: str) -> Item:
 
 def add(tx: Transaction, spec: MeasureSpec) -> Measure:
     item = _item_open(tx, spec.item)
-    source: dict[str, Any] | None = None
+    source: FindingSource | None = None
     name: str | None
     if spec.finding is not None:
         found = figure(tx, item["report"], spec.finding)
@@ -268,7 +277,7 @@ def adopt(
             )
         item_handle = found.items[0]
     note = f'Commitment {found.handle} in the report: "{found.sentence}"'
-    source: dict[str, Any] = {
+    source: CommitmentSource = {
         "report": key,
         "commitment": found.handle,
         "sentence": found.sentence,

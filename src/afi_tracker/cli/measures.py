@@ -111,9 +111,10 @@ def findings(
         if not owner:
             raise UsageError("Missing option '--owner' (who owns the adopted action)")
         action = _tracker(by).adopt(adopt, owner_names(owner), report=report, item=item)
+        source = action.get("source")
         _say(
             f"Added {action['id']} to {action['item']}, due {action['due']}, "
-            f"owner {owners_text(action)}, from {(action.get('source') or {}).get('commitment')}"
+            f"owner {owners_text(action)}, from {source['commitment'] if source else adopt}"
         )
         if fmt is ListDataFormat.json:
             _emit_action(RecordFormat.json, action)

@@ -118,7 +118,7 @@ class Report(TypedDict):
     questions: list[Question]
     format: NotRequired[str]
     former_ids: NotRequired[list[str]]
-    conflicts: NotRequired[dict[str, Any]]
+    conflicts: NotRequired[dict[str, FieldConflict]]
 
 
 class Evidence(TypedDict):
@@ -152,6 +152,40 @@ class Response(TypedDict):
     at: NotRequired[str]
 
 
+class CommitmentSource(TypedDict):
+    """Where an adopted action came from: a dated commitment in the report's text."""
+
+    report: str
+    commitment: str  # its handle in `afi findings` (C2)
+    sentence: str
+    deadline_text: str | None
+
+
+class FindingSource(TypedDict):
+    """Where a measure's baseline came from: a figure in the report's text."""
+
+    report: str
+    finding: str  # its handle in `afi findings` (F3)
+    sentence: str
+    question: str | None
+
+
+class ConflictValue(TypedDict):
+    """One side's value of a field two clones changed differently."""
+
+    value: Any
+    by: NotRequired[str]
+    at: NotRequired[str]
+
+
+class FieldConflict(TypedDict):
+    """A field left for a person to settle after a merge: each side's value, and
+    the common ancestor's when there was one."""
+
+    values: list[ConflictValue]
+    base: NotRequired[Any]
+
+
 class Item(TypedDict):
     """An area for improvement, cause of concern or recommendation of a report."""
 
@@ -181,7 +215,7 @@ class Item(TypedDict):
     force_response: NotRequired[str | None]
     status_log: NotRequired[list[dict[str, Any]]]
     former_ids: NotRequired[list[str]]
-    conflicts: NotRequired[dict[str, Any]]
+    conflicts: NotRequired[dict[str, FieldConflict]]
 
 
 class Action(TypedDict):
@@ -203,9 +237,9 @@ class Action(TypedDict):
     notes: NotRequired[list[Note]]
     evidence: NotRequired[list[Evidence]]
     due_history: NotRequired[list[DueRevision]]
-    source: NotRequired[dict[str, Any] | None]
+    source: NotRequired[CommitmentSource | None]
     former_ids: NotRequired[list[str]]
-    conflicts: NotRequired[dict[str, Any]]
+    conflicts: NotRequired[dict[str, FieldConflict]]
 
 
 class Reading(TypedDict):
@@ -229,12 +263,12 @@ class Measure(TypedDict):
     baseline_date: str
     target: float
     by: str
-    source: dict[str, Any] | None  # the finding it came from
+    source: FindingSource | None
     readings: list[Reading]
     created: NotRequired[str]
     updated: NotRequired[str]
     former_ids: NotRequired[list[str]]
-    conflicts: NotRequired[dict[str, Any]]
+    conflicts: NotRequired[dict[str, FieldConflict]]
 
 
 class FieldChange(TypedDict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from afi_tracker.domain.model import Record
+from afi_tracker.domain.model import ConflictValue
 from afi_tracker.domain.rules import handle_number
 from afi_tracker.store.store import Snapshot
 
@@ -15,7 +15,7 @@ class OpenConflict:
     record: str  # handle (A3, I2) or report key
     table: str
     field: str
-    values: list[Record]  # [{"value", "by", "at"}], oldest change first
+    values: list[ConflictValue]  # oldest change first
     base: Any = None
 
     def describe(self) -> str:
@@ -24,7 +24,7 @@ class OpenConflict:
         return f"{self.record} {self.field}: {shown}"
 
 
-def _value(entry: Record) -> str:
+def _value(entry: ConflictValue) -> str:
     value = entry.get("value")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = ", ".join(value)  # owners: `Insp Patel, DS Jones`, not a Python list
