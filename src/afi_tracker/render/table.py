@@ -338,9 +338,7 @@ def check(result: CheckResult) -> str:
             if len(line) <= width:
                 lines.append(line)
             else:
-                lines += textwrap.wrap(
-                    line, width, subsequent_indent=" " * 9, break_on_hyphens=False
-                )
+                lines += _wrap(line, width, " " * 9)
     failures, warnings = len(result.failures), len(result.warnings)
     verdict = "check passed" if result.ok else "check failed"
     lines.append(
@@ -349,6 +347,40 @@ def check(result: CheckResult) -> str:
         f"{' (strict: warnings fail)' if result.strict else ''}, as of {result.as_of}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _wrap(line: str, width: int, indent: str) -> list[str]:
+    """textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False),
+    many times quicker (a check can list tens of thousands of findings).
+
+    The same greedy cut: each line takes every whole run of spaces or of other
+    characters that fits; spaces are dropped where a line ends and where a later
+    one starts. Other whitespace, or a word too long for a line, goes to textwrap.
+    """
+    inner = width - len(indent)
+    if (
+        inner <= 0
+        or any(c in line for c in "\t\n\x0b\x0c\r")
+        or max(map(len, line.split(" ")), default=0) > inner
+    ):
+        return textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False)
+    lines: list[str] = []
+    rest = line
+    while rest:
+        room = inner if lines else width
+        if len(rest) <= room:
+            cut = len(rest)
+        elif rest[room] == " ":
+            cut = len(rest[:room].rstrip(" "))  # before the run of spaces at the edge
+        else:
+            cut = rest.rfind(" ", 0, room) + 1  # before the word across the edge
+        taken = rest[:cut].rstrip(" ")
+        if taken:
+            lines.append(indent + taken if lines else taken)
+            rest = rest[cut:].lstrip(" ")
+        else:
+            rest = rest[cut:]
+    return lines
 
 
 def plain_listing(view: Listing, width: int | None = None) -> str:

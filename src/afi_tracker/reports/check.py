@@ -263,6 +263,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         if grade is not None:
             findings.append(Finding(code, _BY_CODE[code].name, grade, report, item, rid, message))
 
+    published_on: dict[str, date | None] = {}
     by_measured: dict[str, list[Measure]] = {}
     for measure in snap.measures:
         by_measured.setdefault(measure["item"], []).append(measure)
@@ -322,7 +323,9 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                         f"{_short(measure['name'])}",
                     )
         if item["kind"] == ItemKind.RECOMMENDATION and not item.get("response"):
-            published = _published(snap, key)
+            if key not in published_on:  # once per report, not once per item
+                published_on[key] = _published(snap, key)
+            published = published_on[key]
             if published is not None and as_of > published + options.respond_within:
                 add(
                     "AFI205",

@@ -273,7 +273,8 @@ def compute(
     # One grouping pass each: actions by item, items (in reading order) by
     # report, then each report's items by question. A sort or scan per report
     # is quadratic in a store of hundreds of reports.
-    by_item = snap.actions_by_item()
+    # Status counts actions: it needs neither their notes and evidence nor their order.
+    by_item = snap.hot_actions_by_item()
     measures: dict[str, list[Measure]] = {}
     for measure in snap.measures:
         measures.setdefault(measure["item"], []).append(measure)

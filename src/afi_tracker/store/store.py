@@ -133,6 +133,7 @@ class Snapshot:
         self.meta: Record = data["meta"]["1"]
         self.tables: _Tables = _Tables(data)
         self._by_report: dict[str, list[Item]] | None = None
+        self._reading: tuple[list[Item], dict[str, list[Item]]] | None = None
         self._handles: dict[str, dict[str, str]] = {}
         self._order: dict[str, list[Record]] = {}
         # Things the person running the command should know (a handle renumbered).
@@ -235,17 +236,29 @@ class Snapshot:
         return sorted(self.reports, key=lambda r: r["key"])
 
     def ordered_items(self, report_key: str | None = None) -> list[Item]:
-        """Items in reading order: report key, then their place in the report."""
-        reports = {r["key"]: i for i, r in enumerate(self.sorted_reports())}
-        chosen = self.items if report_key is None else self.items_of(report_key)
-        return sorted(
-            chosen,
-            key=lambda i: (
-                reports.get(i["report"], 0),
-                i.get("position", 0),
-                handle_number(i["id"]),
-            ),
-        )
+        """Items in reading order: report key, then their place in the report.
+
+        Sorted once per snapshot, then split by report: a pack or s55 paper asks
+        for each report in turn, and a sort per report is quadratic in a store
+        of hundreds of reports. Transactions drop the order on change.
+        """
+        if self._reading is None:
+            reports = {r["key"]: i for i, r in enumerate(self.sorted_reports())}
+            everything = sorted(
+                self.items,
+                key=lambda i: (
+                    reports.get(i["report"], 0),
+                    i.get("position", 0),
+                    handle_number(i["id"]),
+                ),
+            )
+            by_report: dict[str, list[Item]] = {}
+            for item in everything:
+                by_report.setdefault(item["report"], []).append(item)
+            self._reading = (everything, by_report)
+        if report_key is None:
+            return list(self._reading[0])
+        return list(self._reading[1].get(report_key, []))
 
     def items_of(self, report_key: str) -> list[Item]:
         # One pass indexes every report: a scan per report is quadratic in a
@@ -255,6 +268,14 @@ class Snapshot:
             for item in self.items:
                 self._by_report.setdefault(item["report"], []).append(item)
         return list(self._by_report.get(report_key, []))
+
+    def hot_actions_by_item(self) -> dict[str, list[Action]]:
+        """Actions without their details, by item, in no set order: for figures
+        that count them (status), which then parse neither the details nor sort."""
+        grouped: dict[str, list[Action]] = {}
+        for action in cast(dict[str, Action], self.tables.hot("actions")).values():
+            grouped.setdefault(action["item"], []).append(action)
+        return grouped
 
     def actions_by_item(self) -> dict[str, list[Action]]:
         grouped: dict[str, list[Action]] = {}
@@ -352,6 +373,7 @@ class Transaction(Snapshot):
     def _touch(self, table: str, fields: Any = None) -> None:
         """Mark what a change rewrites: the table, its details, or both."""
         self._by_report = None
+        self._reading = None
         self._handles.pop(table, None)
         self._order.pop(table, None)
         details = details_of(table)
