@@ -146,11 +146,13 @@ def test_update_replaces_adds_and_removes_owners_with_history_and_undo(runner, d
     assert "A1 owners: Sgt Khan, Insp Patel -> Lowe, Ahmed" in log
     run(runner, db, "undo")
     assert shown(runner, db)["owners"] == ["Sgt Khan", "Insp Patel"]
+    run(runner, db, "update", "A1", "--owners", "sgt khan, Insp Patel", "--add-owner", "Sgt Khan")
+    assert shown(runner, db)["owners"] == ["sgt khan", "Insp Patel"]  # as typed this time
 
     before = db.read_bytes()
     gone = run(runner, db, "update", "A1", "--remove-owner", "Nobody", code=1)
     assert gone.stderr == (
-        "Error: Nobody is not an owner of A1 (owners: Sgt Khan, Insp Patel) "
+        "Error: Nobody is not an owner of A1 (owners: sgt khan, Insp Patel) "
         "(run `afi show A1` to see its owners)\n"
     )
     last = run(

@@ -179,9 +179,8 @@ def update(
     if title is not None:
         changes["title"] = _required(title, "title")
     if owners is not None or add_owners or remove_owners:
-        new = changed_owners(action, owners, add_owners, remove_owners)
-        if new != owners_of(action):
-            changes["owners"] = new
+        # The same owners again is no error, as the same title again is not.
+        changes["owners"] = changed_owners(action, owners, add_owners, remove_owners)
     if due is not None and due.isoformat() != action.get("due"):
         if action.get("due") and not (reason and reason.strip()):
             raise InvalidValue(
