@@ -294,3 +294,31 @@ def test_plan_import_splits_owner_cells_only_at_semicolons_and_line_breaks(runne
     # The same sheet again changes nothing: the lists compare equal.
     again = run(runner, db, "import-plan", str(plan))
     assert "0 new, 0 changed, 3 unchanged" in again.stderr
+
+
+def test_papers_join_the_names_and_sheets_read_back_keep_them_apart(runner, db, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    run(runner, db, "add", "I3", "Joint", "--owners", "Insp Patel, DS Jones", "--due", "31/12/2030")
+    run(runner, db, "add", "I3", "Solo", "--owner", "Patel, A", "--due", "31/12/2030")
+    md = run(runner, db, "export", "-f", "markdown").stdout
+    assert "Insp Patel, DS Jones" in md
+    s55 = tmp_path / "s55.docx"
+    run(runner, db, "export", "s55", "-o", str(s55))
+    cells = [c.text for t in Document(str(s55)).tables for r in t.rows for c in r.cells]
+    assert "Insp Patel, DS Jones" in cells and "Patel, A" in cells
+    # The pack's XLSX is read back by import-plan, which splits a cell at ";"
+    # and never at a comma: there the names are joined with "; ".
+    book = tmp_path / "board.xlsx"
+    run(runner, db, "export", "-o", str(book))
+    sheets = load_workbook(book).worksheets
+    values = [c for ws in sheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "Insp Patel; DS Jones" in values and "Patel, A" in values
+    before = db.read_bytes()
+    again = json.loads(run(runner, db, "import-plan", str(book), "-f", "json").stdout)
+    assert (len(again["new"]), len(again["changed"]), len(again["unchanged"])) == (0, 0, 2)
+    assert db.read_bytes() == before
+    # The pack's CSV is not a plan import-plan reads back: it joins with ", ".
+    lines = list(csv.DictReader(io.StringIO(run(runner, db, "export", "-f", "csv").stdout)))
+    assert {r["owner"] for r in lines if r["action"]} == {"Insp Patel, DS Jones", "Patel, A"}

@@ -160,7 +160,7 @@ def _action_cells(action: PackAction | None) -> list[Any]:
     return [
         action.id,
         action.title,
-        action.owner,
+        action.plan_owner,
         _date(action.due),
         action.status,
         action.latest_update,

@@ -38,6 +38,14 @@ class PackAction:
     updated: str | None = None
     owners: list[str] = field(default_factory=list)  # every owner; `owner` joins them
 
+    @property
+    def plan_owner(self) -> str | None:
+        """The owners as a plan's owner cell: `A; B`. The pack's XLSX is read
+        back by import-plan, which splits a cell at ";" but never at a comma
+        (one may be inside a name), so a sheet edited and imported again keeps
+        every owner apart."""
+        return "; ".join(self.owners) or self.owner
+
 
 @dataclass
 class PackItem:
