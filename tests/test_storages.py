@@ -113,3 +113,47 @@ def test_written_file_keeps_its_permissions(tmp_path: Path):
     path.chmod(0o640)
     AtomicJSONStorage(path).write({"meta": {"1": {"schema": 1}}})
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_read_touches_only_the_tables_it_parses(tmp_path: Path, monkeypatch):
+    """A 100k store is mostly history: status must not read it into memory."""
+    from afi_tracker.store import storage as storage_module
+
+    path = tmp_path / "s.json"
+    history = {str(n): {"n": n, "text": "x" * 100} for n in range(1, 2000)}
+    AtomicJSONStorage(path).write(
+        {"meta": {"1": {"schema": 2}}, "items": {"1": {"text": "a"}}, "history": history}
+    )
+    read: list[tuple[int, int]] = []
+    original = storage_module._File.at
+
+    def at(self, start: int, end: int) -> bytes:
+        read.append((start, end))
+        return original(self, start, end)
+
+    monkeypatch.setattr(storage_module._File, "at", at)
+    sections = AtomicJSONStorage(path).sections()
+    assert sections is not None and sections.table("items") == {"1": {"text": "a"}}
+    start, end = sections.spans["history"]
+    # At most the first 4 KiB, read to find the meta line, overlaps the history.
+    assert sum(min(e, end) - max(s, start) for s, e in read if s < end and e > start) <= 4096
+    assert sum(e - s for s, e in read) < path.stat().st_size // 4
+
+
+def test_a_table_changed_on_disk_while_copied_fails_the_write(tmp_path: Path):
+    path = tmp_path / "s.json"
+    storage = AtomicJSONStorage(path)
+    storage.write(
+        {"meta": {"1": {"schema": 2}}, "items": {"1": {"text": "a"}}, "history": {"1": {"n": 1}}}
+    )
+    source = storage.sections()
+    assert source is not None and source.intact()
+    # Edited in place after the check (not replaced: the open file sees it).
+    raw = path.read_bytes()
+    with path.open("r+b") as handle:
+        handle.write(raw.replace(b'{"n":1}', b'{"n":7}'))
+    before = path.read_bytes()
+    with pytest.raises(StoreWriteFailed, match="changed on disk"):
+        storage.write_changes({"schema": 2}, {"items": {"1": {"text": "b"}}}, {}, source)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]

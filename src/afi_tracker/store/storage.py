@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,79 @@ def dump_store(data: dict[str, Any]) -> bytes:
     return b"".join(_assemble(data.get("meta", {}).get("1", {}), contents, crcs))
 
 
+class _Buffer:
+    """A store's bytes held in memory (a merge driver's input, an old layout)."""
+
+    def __init__(self, buf: Any) -> None:
+        self.buf = buf
+        self.size = len(buf)
+
+    def at(self, start: int, end: int) -> Any:
+        return memoryview(self.buf)[start:end]
+
+    def close(self) -> None:
+        pass
+
+
+class _File:
+    """A store file read piece by piece at offsets: only the tables a command uses
+    are ever in memory, never the whole file (a 100k store is 146 MB, 80 of it
+    history that reads do not need).
+
+    Never mapped: another program (an editor saving in place) may truncate the
+    file, and touching a mapped page past the new end kills the process with
+    SIGBUS. A shrinking file reads short, and a short read fails the CRC or the
+    layout check: an error line or the strict path, not a signal.
+    """
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.size = os.fstat(handle.fileno()).st_size
+
+    def at(self, start: int, end: int) -> bytes:
+        if end <= start:
+            return b""
+        if hasattr(os, "pread"):
+            return os.pread(self.handle.fileno(), end - start, start)
+        self.handle.seek(start)  # Windows has no pread
+        data: bytes = self.handle.read(end - start)
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+_CHUNK = 1 << 24  # 16 MiB: CRCs and copies of large tables go piece by piece
+
+
+class _Span:
+    """An untouched table copied from the old file into the new one, piece by piece.
+
+    Its CRC was checked before the write; it is checked again as it is copied, so
+    a file changed in place meanwhile fails the write instead of being trusted.
+    """
+
+    def __init__(self, source: Sections, name: str) -> None:
+        self.source = source
+        self.name = name
+        start, end = source.spans[name]
+        self.start, self.end = start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def pieces(self) -> Any:
+        import zlib
+
+        crc = 0
+        for at in range(self.start, self.end, _CHUNK):
+            piece = self.source.reader.at(at, min(at + _CHUNK, self.end))
+            crc = zlib.crc32(piece, crc)
+            yield piece
+        if crc != self.source.meta["crc"][self.name]:
+            raise OSError(f"table {self.name} changed on disk while it was copied")
+
+
 class Sections:
     """A store file afi wrote, read table by table.
 
@@ -156,42 +230,80 @@ class Sections:
     not match reads as None: the caller then falls back to the strict parse.
     """
 
-    def __init__(self, buf: Any, meta: dict[str, Any], spans: dict[str, tuple[int, int]]):
-        self.buf = buf
+    def __init__(self, reader: Any, meta: dict[str, Any], spans: dict[str, tuple[int, int]]):
+        self.reader = reader
         self.meta = meta
         self.spans = spans  # table -> (start, end) of its content bytes
 
+    @property
+    def buf(self) -> Any:
+        """The whole file's bytes (read now if the file is read piece by piece)."""
+        return self.reader.at(0, self.reader.size)
+
     @classmethod
     def locate(cls, buf: Any) -> Sections | None:
+        return cls._locate(_Buffer(buf))
+
+    @classmethod
+    def open(cls, path: Path) -> Sections | None:
+        """The file at `path`, checked to be laid out as afi writes it, tables unread.
+
+        OSError (not found, a folder, unreadable) is the caller's to report.
+        """
+        handle = path.open("rb")
+        try:
+            found = cls._locate(_File(handle))
+        except BaseException:
+            handle.close()
+            raise
+        if found is None:
+            handle.close()
+        return found
+
+    @classmethod
+    def _locate(cls, reader: Any) -> Sections | None:
         prefix = b'{\n"meta":{\n"1":'
-        if buf[: len(prefix)] != prefix:
+        if bytes(reader.at(0, len(prefix))) != prefix:
             return None
-        meta_end = buf.find(b"\n}", len(prefix))
+        looked = 4096  # the meta line: a few hundred bytes
+        while True:
+            head = bytes(reader.at(0, looked))
+            meta_end = head.find(b"\n}", len(prefix))
+            if meta_end >= 0 or looked >= reader.size:
+                break
+            looked *= 8
         if meta_end < 0:
             return None
         try:
-            meta = parse_store_bytes(bytes(buf[len(prefix) : meta_end]), "meta")
+            meta = parse_store_bytes(head[len(prefix) : meta_end], "meta")
         except StoreCorrupt:
             return None
         crcs = meta.get("crc") if isinstance(meta, dict) else None
         if not isinstance(crcs, dict):
             return None
+        lengths = meta.get("len") if isinstance(meta.get("len"), dict) else {}
+        if isinstance(reader, _File) and any(
+            not isinstance(lengths.get(n), int) or lengths[n] < 0 for n in crcs
+        ):
+            # Without every table's length, find the tables by scanning the bytes.
+            return cls._locate(_Buffer(reader.at(0, reader.size)))
         spans: dict[str, tuple[int, int]] = {}
         cursor = meta_end + 2
         for name in crcs:
             header = b',\n"' + name.encode() + b'":{\n'
-            if buf[cursor : cursor + len(header)] != header:
+            if bytes(reader.at(cursor, cursor + len(header))) != header:
                 return None
             start = cursor + len(header)
-            size = meta.get("len", {}).get(name) if isinstance(meta.get("len"), dict) else None
+            size = lengths.get(name)
             if isinstance(size, int) and size >= 0:
                 end = start + size
                 close = b"\n}" if size else b"}"
-                if buf[end : end + len(close)] != close:
+                if bytes(reader.at(end, end + len(close))) != close:
                     return None
                 spans[name] = (start, end)
                 cursor = end + len(close)
                 continue
+            buf = reader.buf
             if buf[start : start + 1] == b"}":
                 spans[name] = (start, start)
                 cursor = start + 1
@@ -208,19 +320,32 @@ class Sections:
                 end += 2
             spans[name] = (start, end)
             cursor = end + 2
-        if bytes(buf[cursor:]) != b"\n}\n":
+        if reader.size != cursor + 3 or bytes(reader.at(cursor, reader.size)) != b"\n}\n":
             return None
-        return cls(buf, meta, spans)
+        return cls(reader, meta, spans)
 
     def content(self, name: str) -> Any:
         start, end = self.spans[name]
-        return memoryview(self.buf)[start:end]
+        return self.reader.at(start, end)
+
+    def span(self, name: str) -> Any:
+        """The table's bytes for a write: in memory already, or copied from the file."""
+        if isinstance(self.reader, _Buffer):
+            return self.content(name)
+        return _Span(self, name)
+
+    def _crc(self, name: str) -> int:
+        import zlib
+
+        start, end = self.spans[name]
+        crc = 0
+        for at in range(start, end, _CHUNK):
+            crc = zlib.crc32(self.reader.at(at, min(at + _CHUNK, end)), crc)
+        return crc
 
     def intact(self) -> bool:
         """Every table's CRC matches: nothing was edited since afi wrote the file."""
-        import zlib
-
-        return all(zlib.crc32(self.content(n)) == self.meta["crc"][n] for n in self.spans)
+        return all(self._crc(n) == self.meta["crc"][n] for n in self.spans)
 
     def table(self, name: str) -> dict[str, Any] | None:
         """The table's records, or None if its CRC shows it was edited."""
@@ -232,20 +357,34 @@ class Sections:
         if name not in self.spans:
             return {}
         start, end = self.spans[name]
-        if zlib.crc32(self.content(name)) != self.meta["crc"][name]:
-            return None
         if start == end:
-            return {}
+            return {} if self.meta["crc"][name] == 0 else None
         # The braces around the content make it one JSON object: parse it in
         # place. Pausing the cyclic GC halves the time for a large table.
+        raw = self.reader.at(start - 2, end + 2)
+        if zlib.crc32(memoryview(raw)[2:-2]) != self.meta["crc"][name]:
+            return None
         gc_was_on = gc.isenabled()
         gc.disable()
         try:
-            table: dict[str, Any] = orjson.loads(memoryview(self.buf)[start - 2 : end + 2])
+            table: dict[str, Any] = orjson.loads(raw)
         finally:
             if gc_was_on:
                 gc.enable()
         return table
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def _pieces(chunks: list[Any]) -> Any:
+    """The bytes of the file to write, in order, copied tables read as they go."""
+    for chunk in chunks:
+        for part in chunk.parts if isinstance(chunk, _Joined) else [chunk]:
+            if isinstance(part, _Span):
+                yield from part.pieces()
+            else:
+                yield part
 
 
 def crash_point(name: str) -> None:
@@ -287,7 +426,7 @@ def check_writable(path: Path, label: str | Path | None = None) -> None:
         )
 
 
-def atomic_write(path: Path, payload: bytes | list[Any]) -> None:
+def atomic_write(path: Path, payload: bytes | Iterable[Any]) -> None:
     """Replace `path` with `payload` so that no reader or crash sees a partial file.
 
     The new file keeps the old one's mode, group (and, for root, owner): in a
@@ -309,7 +448,7 @@ def atomic_write(path: Path, payload: bytes | list[Any]) -> None:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(payload, bytes):
                 view = memoryview(payload)
-                chunks: list[Any] = [view[: len(view) // 2], view[len(view) // 2 :]]
+                chunks: Iterable[Any] = [view[: len(view) // 2], view[len(view) // 2 :]]
             else:
                 chunks = payload
             for n, chunk in enumerate(chunks):
@@ -431,10 +570,14 @@ class AtomicJSONStorage(Storage):
         check_writable(self.path, label)
 
     def sections(self) -> Sections | None:
-        buf = self._bytes()
-        if buf is None or not len(buf):
+        try:
+            return Sections.open(self.path)
+        except FileNotFoundError:
             return None
-        return Sections.locate(buf)
+        except IsADirectoryError:
+            raise StoreCorrupt(f"store {self.path} is a folder, not a file") from None
+        except OSError as exc:
+            raise StoreCorrupt(f"cannot read store {self.path}: {exc.strerror or exc}") from None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         buf = self._bytes()
@@ -469,7 +612,7 @@ class AtomicJSONStorage(Storage):
                 contents[name] = _content(tables[name])
                 crcs[name] = zlib.crc32(contents[name])
             else:
-                contents[name] = source.content(name)
+                contents[name] = source.span(name)
                 crcs[name] = source.meta["crc"][name]
         if history:
             old = contents.get("history", b"")
@@ -477,10 +620,7 @@ class AtomicJSONStorage(Storage):
             joint = (b",\n" if len(old) else b"") + added
             contents["history"] = joint if not len(old) else _Joined(old, joint)
             crcs["history"] = zlib.crc32(joint, crcs.get("history", 0))
-        chunks: list[Any] = []
-        for chunk in _assemble(meta, contents, crcs):
-            chunks.extend(chunk.parts if isinstance(chunk, _Joined) else [chunk])
-        atomic_write(self.path, chunks)
+        atomic_write(self.path, _pieces(_assemble(meta, contents, crcs)))
 
     def backup(self, suffix: str) -> Path:
         """Keep a byte-for-byte copy of the file as it is now, beside it."""
