@@ -94,3 +94,54 @@ def test_undo_finds_records_by_uid_not_handle(db: Path):
     done = tracker(db).undo()
     assert done.reverted == ["A7 title: changed -> one"]
     assert Store.at(db).load().action("A7")["title"] == "one"
+
+
+def _hand_edit(db: Path, old: bytes, new: bytes) -> None:
+    raw = db.read_bytes()
+    assert old in raw
+    db.write_bytes(raw.replace(old, new, 1))
+
+
+def _no_whole_file_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: AtomicJSONStorage) -> None:
+        raise AssertionError("the whole file was parsed strictly")
+
+    monkeypatch.setattr(AtomicJSONStorage, "read", refuse)
+
+
+def test_a_hand_edited_table_is_checked_on_its_own_and_written_back_valid(db: Path, monkeypatch):
+    """A valid hand edit (or line-by-line merge) costs one pass over the edited
+    table, not a strict parse of the whole file; a write re-encodes that table."""
+    tracker(db).add("I1", "Publish the analysis", "Insp A", "31/03/2025")
+    _hand_edit(db, b'"title":"Publish the analysis"', b'"title":"Publish the analysis (edited)"')
+    sections = AtomicJSONStorage(db).sections()
+    assert sections is not None and not sections.intact()
+    _no_whole_file_parse(monkeypatch)
+    snap = Store.at(db).load()
+    handle = next(a["id"] for a in snap.actions if a["title"].endswith("(edited)"))
+    with Store.at(db).transaction("test", "tester") as tx:
+        tx.update("actions", tx.action(handle), status="in-progress")
+    after = AtomicJSONStorage(db).sections()
+    assert after is not None and after.intact()
+    action = Store.at(db).load().action(handle)
+    assert (action["title"], action["status"]) == ("Publish the analysis (edited)", "in-progress")
+
+
+def test_a_hand_edited_history_is_checked_and_a_write_appends_to_it(db: Path, monkeypatch):
+    tracker(db).add("I1", "first", "Insp A", None)
+    _hand_edit(db, b'"by":"tester"', b'"by":"Tester"')
+    _no_whole_file_parse(monkeypatch)
+    tracker(db).add("I1", "second", "Insp B", None)
+    after = AtomicJSONStorage(db).sections()
+    assert after is not None and after.intact()
+    assert {e["by"] for e in Store.at(db).load().history} >= {"Tester", "tester"}
+
+
+def test_a_hand_edit_afi_would_not_write_still_gets_the_strict_parse(db: Path):
+    # A record split over two lines: readable, but only by the whole-file parse.
+    tracker(db).add("I1", "first", "Insp A", None)
+    _hand_edit(db, b'"title":"first"', b'"title":\n"first, edited"')
+    assert Store.at(db).load().action("A1")["title"] == "first, edited"
+    _hand_edit(db, b'"title":\n"first, edited"', b'"title":"x","title":"y"')
+    with pytest.raises(StoreCorrupt, match='duplicate key "title"'):
+        Store.at(db).load().action("A1")

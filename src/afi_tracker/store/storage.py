@@ -194,6 +194,24 @@ class _File:
 _CHUNK = 1 << 24  # 16 MiB: CRCs and copies of large tables go piece by piece
 
 
+def _find_close(reader: Any, start: int) -> int | None:
+    """Where the table starting at `start` ends: the first "\\n}" followed by
+    "," or a newline, found a piece at a time."""
+    at = start
+    while at < reader.size:
+        piece = bytes(reader.at(at, min(at + _CHUNK + 3, reader.size)))
+        offset = 0
+        while True:
+            found = piece.find(b"\n}", offset)
+            if found < 0 or found + 3 > len(piece):
+                break
+            if piece[found + 2 : found + 3] in (b",", b"\n"):
+                return at + found
+            offset = found + 2
+        at += _CHUNK
+    return None
+
+
 class _Span:
     """An untouched table copied from the old file into the new one, piece by piece.
 
@@ -234,11 +252,6 @@ class Sections:
         self.reader = reader
         self.meta = meta
         self.spans = spans  # table -> (start, end) of its content bytes
-
-    @property
-    def buf(self) -> Any:
-        """The whole file's bytes (read now if the file is read piece by piece)."""
-        return self.reader.at(0, self.reader.size)
 
     @classmethod
     def locate(cls, buf: Any) -> Sections | None:
@@ -282,11 +295,6 @@ class Sections:
         if not isinstance(crcs, dict):
             return None
         lengths = meta.get("len") if isinstance(meta.get("len"), dict) else {}
-        if isinstance(reader, _File) and any(
-            not isinstance(lengths.get(n), int) or lengths[n] < 0 for n in crcs
-        ):
-            # Without every table's length, find the tables by scanning the bytes.
-            return cls._locate(_Buffer(reader.at(0, reader.size)))
         spans: dict[str, tuple[int, int]] = {}
         cursor = meta_end + 2
         for name in crcs:
@@ -298,28 +306,22 @@ class Sections:
             if isinstance(size, int) and size >= 0:
                 end = start + size
                 close = b"\n}" if size else b"}"
-                if bytes(reader.at(end, end + len(close))) != close:
-                    return None
-                spans[name] = (start, end)
-                cursor = end + len(close)
-                continue
-            buf = reader.buf
-            if buf[start : start + 1] == b"}":
+                if bytes(reader.at(end, end + len(close))) == close:
+                    spans[name] = (start, end)
+                    cursor = end + len(close)
+                    continue
+                # Not where its length says: edited by hand or merged line by line.
+            if bytes(reader.at(start, start + 1)) == b"}":
                 spans[name] = (start, start)
                 cursor = start + 1
                 continue
             # Records never hold a raw newline, so the first "\n}" followed by ","
             # or a newline closes the table.
-            end = start
-            while True:
-                end = buf.find(b"\n}", end)
-                if end < 0:
-                    return None
-                if buf[end + 2 : end + 3] in (b",", b"\n"):
-                    break
-                end += 2
-            spans[name] = (start, end)
-            cursor = end + 2
+            found = _find_close(reader, start)
+            if found is None:
+                return None
+            spans[name] = (start, found)
+            cursor = found + 2
         if reader.size != cursor + 3 or bytes(reader.at(cursor, reader.size)) != b"\n}\n":
             return None
         return cls(reader, meta, spans)
@@ -342,6 +344,10 @@ class Sections:
         for at in range(start, end, _CHUNK):
             crc = zlib.crc32(self.reader.at(at, min(at + _CHUNK, end)), crc)
         return crc
+
+    def crc_ok(self, name: str) -> bool:
+        """The table is as afi wrote it."""
+        return bool(self._crc(name) == self.meta["crc"][name])
 
     def intact(self) -> bool:
         """Every table's CRC matches: nothing was edited since afi wrote the file."""
@@ -368,6 +374,56 @@ class Sections:
         gc.disable()
         try:
             table: dict[str, Any] = orjson.loads(raw)
+        finally:
+            if gc_was_on:
+                gc.enable()
+        return table
+
+    def checked_table(self, name: str) -> dict[str, Any] | None:
+        """A table whose CRC does not match (a hand edit, a line-by-line merge),
+        read as strictly as the whole-file parse would, in one pass; or None when
+        it cannot be read so (the caller then parses the whole file strictly,
+        which names the fault).
+
+        Every record line afi would write byte for byte is taken as parsed: its
+        encoding has no duplicate key and no NaN. Only the lines that differ (the
+        edited ones) are parsed again strictly. Records still need validating.
+        """
+        import gc
+        import json
+
+        import orjson
+
+        start, end = self.spans[name]
+        if start == end:
+            return {}
+        raw = bytes(self.reader.at(start, end))
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            try:
+                table = orjson.loads(b"{" + raw + b"}")
+            except orjson.JSONDecodeError:
+                return None
+            lines = raw.split(b"\n")
+            if not isinstance(table, dict) or len(lines) != len(table):
+                return None  # a record split over lines, or one id twice
+            last = len(lines) - 1
+            for n, ((key, doc), line) in enumerate(zip(table.items(), lines, strict=True)):
+                ending = b"" if n == last else b","
+                if line == b'"%s":%s%s' % (key.encode(), orjson.dumps(doc), ending):
+                    continue
+                body = line[: len(line) - len(ending)] if line.endswith(ending) else None
+                try:
+                    record = json.loads(
+                        b"{" + body + b"}" if body is not None else b"",
+                        object_pairs_hook=_reject_duplicates,
+                        parse_constant=_reject_constant,
+                    )
+                except ValueError:
+                    return None
+                if list(record) != [key]:
+                    return None
         finally:
             if gc_was_on:
                 gc.enable()

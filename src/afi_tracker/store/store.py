@@ -92,22 +92,40 @@ class _Tables(dict[str, dict[str, Record]]):
 
 
 class LazyData(dict[str, Any]):
-    """A store's tables read from a Sections file on first use, CRC checked."""
+    """A store's tables read from a Sections file on first use, CRC checked.
+
+    A table whose CRC does not match (edited by hand, or merged line by line) is
+    read strictly and validated on its own, in one pass (`edited` names it: a
+    write must encode it anew, never copy it); only when that fails is the whole
+    file parsed strictly, for the error to name the fault.
+    """
 
     def __init__(self, sections: Sections, fallback: Callable[[], dict[str, Any] | None]) -> None:
         super().__init__(meta={"1": sections.meta})
         self.sections = sections
         self._fallback = fallback
+        self.edited: set[str] = set()
 
     def __missing__(self, name: str) -> Any:
         table = self.sections.table(name)
         if table is None:
-            # Edited since afi wrote it: read the whole file strictly instead.
+            table = self.checked(name)
+        if table is None:
+            # Not readable table by table: read the whole file strictly instead.
             full = self._fallback() or {}
             for key, value in full.items():
                 if key != "meta":
                     self[key] = value
             return full.get(name, {})
+        self[name] = table
+        return table
+
+    def checked(self, name: str) -> dict[str, Any] | None:
+        """The edited table `name`, parsed strictly and valid, or None."""
+        table = self.sections.checked_table(name)
+        if table is None or problems({"meta": {"1": self.sections.meta}, name: table}):
+            return None
+        self.edited.add(name)
         self[name] = table
         return table
 
@@ -552,13 +570,10 @@ class Store:
             )
         return data
 
-    def _sections(self, *, whole: bool) -> Sections | None:
-        """The file as afi wrote it, or None (an older, edited or damaged file).
-
-        With `whole`, every table's CRC must match (a write copies tables as
-        bytes, so it must not copy an edited one); otherwise each table is
-        checked as it is parsed.
-        """
+    def _sections(self, *, whole: bool = False) -> Sections | None:
+        """The file laid out as afi writes it, in this schema, or None (an older
+        or damaged file). Each table's CRC is checked as it is parsed; with
+        `whole`, every table's CRC must match now."""
         if not hasattr(self.storage, "sections"):
             return None
         sections: Sections | None = self.storage.sections()
@@ -573,11 +588,21 @@ class Store:
         return sections
 
     def _read(self, *, whole: bool = False) -> dict[str, dict[str, Any]] | None:
-        sections = self._sections(whole=whole)
-        if sections is not None:
-            # A file exactly as afi wrote it needs no re-validation.
-            return LazyData(sections, self._strict)
-        return self._strict()
+        """The store's tables. A table exactly as afi wrote it needs no
+        re-validation; an edited one is checked on its own (LazyData).
+
+        With `whole` (a write, which copies untouched tables as bytes) every
+        table's CRC is checked now, and each edited one read and checked.
+        """
+        sections = self._sections()
+        if sections is None:
+            return self._strict()
+        data = LazyData(sections, self._strict)
+        if whole:
+            for name in sections.spans:
+                if not sections.crc_ok(name) and data.checked(name) is None:
+                    return self._strict()
+        return data
 
     def _strict(self) -> dict[str, dict[str, Any]] | None:
         data = self.storage.read()
@@ -635,12 +660,17 @@ class Store:
                 self.storage.remove_stale_temps()
             tx = Transaction(data, command, by)
             tx.notices = self.notices
+            edited = data.edited if isinstance(data, LazyData) else set()
+            tx.dirty |= edited - {"history"}  # written anew, with their CRCs
             yield tx
             if tx.changed and not dry_run:
                 self._keep_old_schema_copy()
                 if isinstance(data, LazyData):
+                    tables = tx.changed_tables()
+                    if "history" in edited:
+                        tables["history"] = dict(sorted(tx.tables["history"].items()))
                     self.storage.write_changes(  # type: ignore[attr-defined]
-                        tx.meta, tx.changed_tables(), tx.new_history(), data.sections
+                        tx.meta, tables, tx.new_history(), data.sections
                     )
                 else:
                     self.storage.write(tx.to_data())
