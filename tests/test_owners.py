@@ -322,3 +322,31 @@ def test_papers_join_the_names_and_sheets_read_back_keep_them_apart(runner, db, 
     # The pack's CSV is not a plan import-plan reads back: it joins with ", ".
     lines = list(csv.DictReader(io.StringIO(run(runner, db, "export", "-f", "csv").stdout)))
     assert {r["owner"] for r in lines if r["action"]} == {"Insp Patel, DS Jones", "Patel, A"}
+
+
+def test_split_owners_is_exact_for_any_text():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from afi_tracker.domain.model import owner_names, split_owners
+    from afi_tracker.errors import InvalidValue
+
+    names = st.text(min_size=1, max_size=12).filter(lambda s: s.strip() and "," not in s)
+
+    @given(st.lists(names, min_size=1, max_size=5), st.sampled_from([",", ", ", " , "]))
+    def joined_names_come_back(given_names, sep):
+        assert split_owners(sep.join(given_names)) == owner_names(given_names)
+
+    @given(st.text(max_size=40))
+    def any_text_is_names_or_refused(text):
+        try:
+            got = split_owners(text)
+        except InvalidValue as exc:
+            assert exc.code == "owner-empty" and exc.exit_code == 2
+            assert any(not part.strip() for part in text.split(","))
+            return
+        assert got and all(n == n.strip() and n and "," not in n for n in got)
+        assert len({n.casefold() for n in got}) == len(got)
+
+    joined_names_come_back()
+    any_text_is_names_or_refused()
