@@ -350,3 +350,19 @@ def test_split_owners_is_exact_for_any_text():
 
     joined_names_come_back()
     any_text_is_names_or_refused()
+
+
+def test_a_hand_edited_owners_field_is_named_by_doctor_and_check(runner, db):
+    run(runner, db, "add", "I1", "t", "--owner", "Insp Patel", "--due", "31/12/2030")
+    data = json.loads(db.read_text(encoding="utf-8"))
+    (key,) = data["actions"]
+    data["actions"][key]["owners"] = ["Insp Patel", ""]
+    db.write_text(json.dumps(data), encoding="utf-8")
+    before = db.read_bytes()
+    doctor = run(runner, db, "doctor", "-f", "json", code=1)
+    assert json.loads(doctor.stdout)["problems"] == [
+        f"actions[{key}].owners: is not a list of names"
+    ]
+    refused = run(runner, db, "update", "A1", "--add-owner", "DS Jones", code=1)
+    assert f"actions[{key}].owners: is not a list of names" in refused.stderr
+    assert db.read_bytes() == before
