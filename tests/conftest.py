@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,11 +43,48 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+# The simulated day the tests' store (the `db` fixture) imported the sample report: before
+# every --as-of date a test asks about, since --as-of answers from what was recorded by then.
+SAMPLE_IMPORTED_ON = "2018-01-02"
+
+
+@contextmanager
+def on(day: str) -> Iterator[None]:
+    """Run every afi command in the block on `day`, a simulated day (the AFI_TEST_NOW hook):
+    its history and its records are stamped with that day, and "today" is that day."""
+    before = os.environ.get("AFI_TEST_NOW")
+    os.environ["AFI_TEST_NOW"] = day
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["AFI_TEST_NOW"]
+        else:
+            os.environ["AFI_TEST_NOW"] = before
+
+
+@pytest.fixture(scope="session")
+def _sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped store's content, built as the shipped one was, on SAMPLE_IMPORTED_ON."""
+    from afi_tracker.cli.root import app
+
+    path = tmp_path_factory.mktemp("sample") / "tracker.json"
+    env = dict(
+        TEST_ENV,
+        AFI_TEST_NOW=SAMPLE_IMPORTED_ON,
+        AFI_USER="afi-tracker sample",
+        XDG_CONFIG_HOME=str(path.parent / "no-user-config"),
+    )
+    result = CliRunner().invoke(app, ["--db", str(path), "import", str(SAMPLE_2018)], env=env)
+    assert result.exit_code == 0, result.output
+    return path
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A copy of the shipped store: the sample report, imported."""
+def db(tmp_path: Path, _sample_store: Path) -> Path:
+    """The sample report, imported on SAMPLE_IMPORTED_ON: what the shipped store holds."""
     path = tmp_path / "tracker.json"
-    shutil.copyfile(SHIPPED, path)
+    shutil.copyfile(_sample_store, path)
     return path
 
 

@@ -11,9 +11,12 @@ import pytest
 from afi_tracker.render import CheckFormat
 from afi_tracker.reports.check import Options, evaluate, severities
 from afi_tracker.store.store import Snapshot, empty_data
-from tests.conftest import invoke
+from tests.conftest import invoke, on
 
 AS_OF = date(2025, 4, 2)
+# The simulated day the command tests' work is recorded: --as-of 02/04/2025 answers from
+# what was recorded by then, and 13 days on no action is stale yet.
+WORK_DAY = "2025-03-20"
 
 
 def snapshot(items=(), actions=(), history=()):
@@ -212,21 +215,22 @@ def test_as_of_is_deterministic():
 
 @pytest.fixture
 def planned(runner, db):
-    """Every item with an action due well after AS_OF: the check passes."""
-    for n in range(1, 9):
-        result = invoke(
-            runner,
-            "--db",
-            str(db),
-            "add",
-            f"I{n}",
-            f"Action {n}",
-            "--owner",
-            "Insp Patel",
-            "--due",
-            "30/06/2025",
-        )
-        assert result.exit_code == 0, result.output
+    """Every item with an action due well after AS_OF, added on WORK_DAY: the check passes."""
+    with on(WORK_DAY):
+        for n in range(1, 9):
+            result = invoke(
+                runner,
+                "--db",
+                str(db),
+                "add",
+                f"I{n}",
+                f"Action {n}",
+                "--owner",
+                "Insp Patel",
+                "--due",
+                "30/06/2025",
+            )
+            assert result.exit_code == 0, result.output
     return db
 
 
@@ -316,18 +320,19 @@ def test_every_format(runner, planned, fmt):
 
 
 def test_github_escapes_newlines_and_percent(runner, db):
-    invoke(
-        runner,
-        "--db",
-        str(db),
-        "add",
-        "I1",
-        "50% done\nnext",
-        "--owner",
-        "o",
-        "--due",
-        "03/04/2025",
-    )
+    with on(WORK_DAY):
+        invoke(
+            runner,
+            "--db",
+            str(db),
+            "add",
+            "I1",
+            "50% done\nnext",
+            "--owner",
+            "o",
+            "--due",
+            "03/04/2025",
+        )
     out = check(runner, db, "-f", "github").stdout
     line = next(x for x in out.splitlines() if "A1 (I1)" in x)
     assert "50%25 done next" in line  # message shortened to one line, % escaped
@@ -372,5 +377,6 @@ def test_afi204_counts_from_publication_and_respects_the_period(runner, planned)
 
     late = check(runner, planned, "-f", "json", "--respond-within", "3000d")
     assert "AFI205" not in late.stdout
-    Tracker(Store.at(planned), by="pcc", command="t").respond("I3", "accepted", "Agreed.")
+    with on(WORK_DAY):  # a response recorded after the --as-of day would not count
+        Tracker(Store.at(planned), by="pcc", command="t").respond("I3", "accepted", "Agreed.")
     assert "AFI205" not in check(runner, planned, "-f", "json").stdout

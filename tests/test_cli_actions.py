@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import invoke, on
 
 
 def run(runner, db, *args, code=0, input=None):  # noqa: A002
@@ -121,12 +121,16 @@ def test_newcomer_flow_add_progress_revise_close_sign_off_history_undo(runner, d
 
 @pytest.fixture
 def planned(runner, db):
-    run(
-        runner, db, "add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "01/03/2025"
-    )
-    run(runner, db, "add", "I2", "Audit searches", "--owner", "Sgt Khan", "--due", "20/03/2025")
-    run(runner, db, "add", "I2", "Publish data", "--owner", "insp patel", "--due", "30/06/2025")
-    run(runner, db, "done", "A2")
+    """Three actions and one done, recorded on a simulated day before the --as-of read below."""
+    with on("2025-01-06"):
+        run(
+            runner,
+            db,
+            *("add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "01/03/2025"),
+        )
+        run(runner, db, "add", "I2", "Audit searches", "--owner", "Sgt Khan", "--due", "20/03/2025")
+        run(runner, db, "add", "I2", "Publish data", "--owner", "insp patel", "--due", "30/06/2025")
+        run(runner, db, "done", "A2")
     return db
 
 

@@ -11,9 +11,12 @@ from html.parser import HTMLParser
 import pytest
 
 from afi_tracker.render import ListFormat, PackFormat
-from tests.conftest import invoke
+from tests.conftest import invoke, on
 
 AS_OF = "02/04/2025"
+# The simulated day the fixtures' work is recorded: before every --as-of date read below,
+# since --as-of answers from what was recorded by the end of that day.
+WORK_DAY = "2025-01-06"
 
 
 def run(runner, db, *args, code=0):
@@ -24,13 +27,16 @@ def run(runner, db, *args, code=0):
 
 @pytest.fixture
 def busy(runner, db):
-    """The shipped report with some work done, one action overdue as of AS_OF."""
-    run(
-        runner, db, "add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "01/03/2025"
-    )
-    run(runner, db, "add", "I2", "Audit searches", "--owner", "Sgt Khan", "--due", "10/04/2025")
-    run(runner, db, "add", "I2", "Publish data", "--owner", "Sgt Khan", "--due", "30/06/2025")
-    run(runner, db, "done", "A2", "-e", "audit.pdf")
+    """The shipped report with some work done on WORK_DAY, one action overdue as of AS_OF."""
+    with on(WORK_DAY):
+        run(
+            runner,
+            db,
+            *("add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "01/03/2025"),
+        )
+        run(runner, db, "add", "I2", "Audit searches", "--owner", "Sgt Khan", "--due", "10/04/2025")
+        run(runner, db, "add", "I2", "Publish data", "--owner", "Sgt Khan", "--due", "30/06/2025")
+        run(runner, db, "done", "A2", "-e", "audit.pdf")
     return db
 
 
@@ -200,7 +206,8 @@ HOSTILE = "<script>alert(1)</script> | [b]x[/b] *y* =cmd() \x1b[31m\u202e"
 
 
 def test_hostile_titles_are_escaped_in_every_format(runner, db):
-    run(runner, db, "add", "I1", HOSTILE, "--owner", "=HYPERLINK(1)|x", "--due", "01/03/2025")
+    with on(WORK_DAY):
+        run(runner, db, "add", "I1", HOSTILE, "--owner", "=HYPERLINK(1)|x", "--due", "01/03/2025")
     md = run(runner, db, "list", "--as-of", AS_OF, "-f", "markdown").stdout
     row = next(line for line in md.splitlines() if line.startswith("| A1"))
     assert row.count(" | ") == 6  # seven columns, none split by the title's pipe

@@ -17,7 +17,7 @@ from afi_tracker.errors import InvalidValue
 from afi_tracker.reports.check import Options, evaluate
 from afi_tracker.reports.progress import compute
 from afi_tracker.store.store import Store
-from tests.conftest import invoke
+from tests.conftest import invoke, on
 
 
 def ok(runner, *args: str):
@@ -44,15 +44,39 @@ def test_seed_findings_json_lists_the_four_figures_and_two_commitments(runner, d
 
 def test_a_measure_from_a_finding_through_three_readings_to_its_target(runner, db: Path):
     base = ("--db", str(db))
-    added = ok(
-        runner, *base, "measure", "add", "I1", "--from-finding", "F1", "--target", "95%",
-        "--by", "31/03/2026",
-    )  # fmt: skip
-    assert added.stdout == "M1\n"
-    ok(runner, *base, "add", "I1", "Train every officer", "--owner", "Insp Patel", "--due", "eom")
-    ok(runner, *base, "done", "A1", "--evidence", "https://intranet/training")
-    for value, on in (("72%", "31/03/2025"), ("85", "30/09/2025"), ("96 percent", "31/03/2026")):
-        ok(runner, *base, "measure", "record", "M1", value, "--on", on, "--source", "HR system")
+    # Recorded over simulated days: --as-of answers from what was recorded by then.
+    with on("2024-12-02"):
+        added = ok(
+            runner, *base, "measure", "add", "I1", "--from-finding", "F1", "--target", "95%",
+            "--by", "31/03/2026",
+        )  # fmt: skip
+        assert added.stdout == "M1\n"
+        ok(
+            runner,
+            *base,
+            "add",
+            "I1",
+            "Train every officer",
+            "--owner",
+            "Insp Patel",
+            "--due",
+            "eom",
+        )
+        ok(runner, *base, "done", "A1", "--evidence", "https://intranet/training")
+    for value, day in (("72%", "31/03/2025"), ("85", "30/09/2025"), ("96 percent", "31/03/2026")):
+        with on("-".join(reversed(day.split("/")))):  # each reading recorded on its day
+            ok(
+                runner,
+                *base,
+                "measure",
+                "record",
+                "M1",
+                value,
+                "--on",
+                day,
+                "--source",
+                "HR system",
+            )
 
     def measure(as_of: str) -> dict:
         rows = json.loads(
@@ -92,11 +116,13 @@ def test_a_measure_from_a_finding_through_three_readings_to_its_target(runner, d
 
 def test_amber_when_actions_are_done_but_the_measure_missed_after_its_date(runner, db: Path):
     base = ("--db", str(db))
-    ok(runner, *base, "measure", "add", "I1", "Workforce trained", "--baseline", "65",
-       "--baseline-date", "27/09/2019", "--target", "95", "--by", "31/03/2026")  # fmt: skip
-    ok(runner, *base, "add", "I1", "Train", "--owner", "X", "--due", "31/12/2025")
-    ok(runner, *base, "done", "A1", "--evidence", "x")
-    ok(runner, *base, "measure", "record", "M1", "72", "--on", "01/03/2026")
+    with on("2025-12-01"):
+        ok(runner, *base, "measure", "add", "I1", "Workforce trained", "--baseline", "65",
+           "--baseline-date", "27/09/2019", "--target", "95", "--by", "31/03/2026")  # fmt: skip
+        ok(runner, *base, "add", "I1", "Train", "--owner", "X", "--due", "31/12/2025")
+        ok(runner, *base, "done", "A1", "--evidence", "x")
+    with on("2026-03-01"):
+        ok(runner, *base, "measure", "record", "M1", "72")
 
     def item1(as_of: str) -> tuple[str, str]:
         data = json.loads(ok(runner, *base, "status", "--as-of", as_of, "-f", "json").stdout)
@@ -105,7 +131,8 @@ def test_amber_when_actions_are_done_but_the_measure_missed_after_its_date(runne
 
     assert item1("31/03/2026") == ("green", "actions done: propose for closure")
     assert item1("01/04/2026") == ("amber", "measure 72% < target 95%")
-    ok(runner, *base, "measure", "record", "M1", "95", "--on", "15/04/2026")
+    with on("2026-04-15"):
+        ok(runner, *base, "measure", "record", "M1", "95")
     assert item1("16/04/2026") == ("green", "actions done: propose for closure")
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import ROOT, invoke
+from tests.conftest import ROOT, invoke, on
 from tests.test_widths import blocks, reads_in_order
 
 DUE = ("--owner", "Insp Patel", "--due")
@@ -155,9 +155,13 @@ def test_every_documented_reason_has_a_case_and_no_case_is_undocumented():
 def test_each_rag_reason_through_status_as_of(
     runner, db, monkeypatch, why, commands, handle, as_of, rag
 ):
-    for args in commands:
-        result = invoke(runner, "--db", str(db), *args)
-        assert result.exit_code == 0, result.output
+    # --as-of answers from what was recorded by then: the case's commands are recorded
+    # on the simulated day before it (or today, when that is earlier).
+    seen = date(*reversed([int(part) for part in as_of.split("/")]))
+    with on(min(seen - timedelta(days=1), date.today()).isoformat()):
+        for args in commands:
+            result = invoke(runner, "--db", str(db), *args)
+            assert result.exit_code == 0, result.output
     result = invoke(runner, "--db", str(db), "status", "--as-of", as_of, "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from afi_tracker.store.store import Store
-from tests.conftest import SHIPPED, invoke
+from tests.conftest import SHIPPED, invoke, on
 
 AFI = [sys.executable, "-m", "afi_tracker"]
 ADD = ["add", "I1", "x", "--owner", "o", "--due", "eom"]
@@ -518,20 +518,6 @@ def test_check_flags_closures_without_a_second_person(db, runner, tmp_path):
 # -- --as-of answers from the record of that day ----------------------------------------------
 
 
-def _on(day: str):
-    """Make every store write in the block stamp its history with `day` (a simulated day)."""
-    from unittest import mock
-
-    from afi_tracker.store import store as store_module
-
-    class Day(store_module.datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return store_module.datetime.fromisoformat(f"{day}T12:00:00+00:00")
-
-    return mock.patch.object(store_module, "datetime", Day)
-
-
 def test_as_of_answers_from_what_was_recorded_by_that_day(tmp_path, runner):
     from tests.conftest import SAMPLE_2018
 
@@ -541,23 +527,25 @@ def test_as_of_answers_from_what_was_recorded_by_that_day(tmp_path, runner):
         result = invoke(runner, "--db", str(db), *args)
         assert result.exit_code == 0, result.output
 
-    with _on("2026-01-02"):
+    with on("2026-01-02"):
         afi("import", str(SAMPLE_2018))
-    with _on("2026-01-10"):
+    with on("2026-01-10"):
         afi("add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "31/03/2026")
-    with _on("2026-02-10"):
+    with on("2026-02-10"):
         afi("start", "A1")
         afi("update", "A1", "--owner", "Sgt Khan")
-    with _on("2026-03-10"):
+    with on("2026-03-10"):
         afi("update", "A1", "--due", "30/06/2026", "--reason", "new system late")
         afi("add", "I2", "Publish data", "--owner", "Ms Lee", "--due", "30/09/2026")
-    with _on("2026-04-10"):
+    with on("2026-04-10"):
         afi("done", "A1", "--evidence", "https://intranet/training-log")
+    with on("2026-04-20"):
+        afi("item", "close", "I1", "--evidence", "https://intranet/board-minutes")
+    with on("2026-04-25"):
+        afi("item", "sign-off", "I1", "--by", "ACC Smith")
 
     def listed(day: str) -> list[tuple[str, str, str | None, str]]:
-        result = invoke(
-            runner, "--db", str(db), "list", "--as-of", day, "--as-recorded", "-f", "json"
-        )
+        result = invoke(runner, "--db", str(db), "list", "--as-of", day, "-f", "json")
         assert result.exit_code == 0, result.output
         assert result.stderr == ""
         return [(a["id"], a["status"], a["due"], a["owner"]) for a in json.loads(result.stdout)]
@@ -571,32 +559,113 @@ def test_as_of_answers_from_what_was_recorded_by_that_day(tmp_path, runner):
     ]
     assert listed("15/04/2026")[0][1] == "done"
     for day, total, done in (("15/02/2026", 1, 0), ("15/04/2026", 2, 1)):
-        status = invoke(
-            runner, "--db", str(db), "status", "--as-of", day, "--as-recorded", "-f", "json"
-        )
+        status = invoke(runner, "--db", str(db), "status", "--as-of", day, "-f", "json")
         assert status.exit_code == 0, status.output
         totals = json.loads(status.stdout)["totals"]
         assert (totals["actions_total"], totals["actions_done"]) == (total, done), day
-    # before the import there was nothing: no report, no item
-    early = invoke(
-        runner, "--db", str(db), "status", "--as-of", "01/01/2026", "--as-recorded", "-f", "json"
-    )
+    # before the import there was nothing: no report, no item, and nothing to say about it
+    early = invoke(runner, "--db", str(db), "status", "--as-of", "01/01/2026", "-f", "json")
     assert early.exit_code == 0, early.output
     assert json.loads(early.stdout)["reports"] == []
+    assert early.stderr == ""
+
+    def shown(handle: str, day: str) -> dict:
+        result = invoke(runner, "--db", str(db), "show", handle, "--as-of", day, "-f", "json")
+        assert result.exit_code == 0, result.output
+        return dict(json.loads(result.stdout))
+
+    a1 = shown("A1", "15/02/2026")
+    assert (a1["status"], a1["owner"], a1["due"]) == ("in-progress", "Sgt Khan", "2026-03-31")
+    assert shown("A1", "15/04/2026")["status"] == "done"
+
+    # sign-offs as they were: proposed on the 20th, signed off on the 25th
+    def item1(day: str) -> tuple[str, str, str]:
+        result = invoke(runner, "--db", str(db), "status", "--as-of", day, "-f", "json")
+        assert result.exit_code == 0, result.output
+        i1 = json.loads(result.stdout)["reports"][0]["questions"][0]["items"][0]
+        return i1["status"], i1["rag"], i1["why"]
+
+    assert [item1(day) for day in ("15/04/2026", "22/04/2026", "26/04/2026")] == [
+        ("in-progress", "green", "actions done: propose for closure"),
+        ("awaiting-sign-off", "green", "awaiting sign-off 2 days"),
+        ("complete", "complete", "signed off"),
+    ]
+    assert shown("I1", "22/04/2026")["status"] == "awaiting-sign-off"
+    later = invoke(runner, "--db", str(db), "show", "A2", "--as-of", "15/02/2026")
+    assert later.exit_code == 1
+    assert later.stderr == (
+        "Error: action A2 was recorded after 2026-02-15 "
+        "(--as-of shows the record as it stood that day: give a later date)\n"
+    )
+
+    def check(day: str) -> list[str]:
+        result = invoke(runner, "--db", str(db), "check", "--as-of", day, "-f", "json")
+        assert result.stderr == ""
+        return sorted(
+            f["item"] for f in json.loads(result.stdout)["failures"] if f["code"] == "AFI102"
+        )
+
+    assert check("09/01/2026") == [f"I{n}" for n in range(1, 9)]
+    assert check("15/03/2026") == [f"I{n}" for n in range(3, 9)]
+    # due: on 15 Feb A1 was Sgt Khan's, due 31 Mar (moved to 30 Jun and done later)
+    due = invoke(
+        runner, "--db", str(db), "due", "--within", "8w", "--as-of", "15/02/2026", "-f", "json"
+    )
+    assert due.exit_code == 0, due.output
+    assert [(d["owner"], d["id"]) for d in json.loads(due.stdout)] == [("Sgt Khan", "A1")]
+    # --as-recorded, which used to ask for this, is still accepted and changes nothing
+    for args in (("list",), ("status",)):
+        plain = invoke(runner, "--db", str(db), *args, "--as-of", "15/02/2026", "-f", "json")
+        alias = invoke(
+            runner, "--db", str(db), *args, "--as-of", "15/02/2026", "--as-recorded", "-f", "json"
+        )
+        assert (alias.exit_code, alias.stdout) == (0, plain.stdout), alias.output
 
 
 def test_as_of_before_the_history_begins_says_so(tmp_path, runner):
+    """A store from before history was kept: --as-of cannot know what was recorded by then.
+    It shows the records as the history first knew them and says so in one exact line."""
     from tests.conftest import ROOT
 
     db = tmp_path / "tracker.json"
     data = json.loads((ROOT / "tests" / "fixtures" / "store-v1.json").read_text())
     data["history"] = {}  # a store from before history was kept
     db.write_text(json.dumps(data))
-    result = invoke(
-        runner, "--db", str(db), "list", "--as-of", "01/01/2020", "--as-recorded", "-f", "json"
+    before = db.read_bytes()
+    empty = (
+        "Note: this store has no history, so it cannot say what was recorded by 2020-01-01; "
+        "shown as they are now: 1 report, 8 items and 2 actions\n"
     )
-    assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(
-        "Note: the history of this store is empty; it cannot say what was recorded by 2020-01-01"
+    for args in (
+        ("list", "-f", "json"),
+        ("status",),
+        ("due",),
+        ("measure", "list"),
+        ("check",),
+        ("show", "A1"),
+    ):
+        result = invoke(runner, "--db", str(db), *args, "--as-of", "01/01/2020")
+        assert result.exit_code in (0, 1), result.output  # check fails on items with no action
+        assert result.stderr == empty, args
+    listed = invoke(runner, "--db", str(db), "list", "--as-of", "01/01/2020", "-f", "json")
+    assert [a["id"] for a in json.loads(listed.stdout)] == ["A1", "A2"]
+    assert db.read_bytes() == before
+    # Its first command (migrating it) starts the history: before that day the same note,
+    # naming the day; from that day on the history can say, and nothing is noted.
+    with on("2026-01-10"):
+        added = invoke(
+            runner, "--db", str(db), "add", "I3", "Publish", "--owner", "X", "--due", "eom"
+        )
+        assert added.exit_code == 0, added.output
+    early = invoke(runner, "--db", str(db), "list", "--as-of", "01/01/2020", "-f", "json")
+    assert early.exit_code == 0, early.output
+    assert early.stderr == (
+        "Note: this store's history starts on 2026-01-10, so it cannot say what was recorded "
+        "by 2020-01-01; shown as they were on 2026-01-10: 1 report, 8 items and 2 actions\n"
     )
-    assert result.stderr.count("\n") == 1
+    assert [a["id"] for a in json.loads(early.stdout)] == ["A1", "A2"]  # A3 came later
+    for day in ("10/01/2026", "11/01/2026"):
+        known = invoke(runner, "--db", str(db), "list", "--as-of", day, "-f", "json")
+        assert known.exit_code == 0, known.output
+        assert known.stderr == ""
+        assert [a["id"] for a in json.loads(known.stdout)] == ["A1", "A2", "A3"]

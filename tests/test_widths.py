@@ -14,10 +14,11 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT, invoke
+from tests.conftest import ROOT, invoke, on
 
 WIDTHS = [60, 80, 100, 120, 200]
 AS_OF = "02/04/2025"
+WORK_DAY = "2025-01-06"  # the fixtures' work is recorded on this simulated day, before AS_OF
 LONG_OWNER = "Detective Chief Superintendent Alexandra Montgomery-Smythe"
 
 
@@ -38,12 +39,13 @@ def long_store(runner, db):
         ("I2", "Commission an independent academic review of searches", LONG_OWNER),
         ("I4", "Business case for counter-corruption analysts and digital forensics", "DCI Ahmed"),
     ]
-    for item, title, owner in add:
-        result = invoke(
-            runner, "--db", str(db), "add", item, title, "--owner", owner, "--due", "01/03/2025"
-        )
-        assert result.exit_code == 0, result.output
-    invoke(runner, "--db", str(db), "done", "A2", "-e", "https://example.org/analysis")
+    with on(WORK_DAY):
+        for item, title, owner in add:
+            result = invoke(
+                runner, "--db", str(db), "add", item, title, "--owner", owner, "--due", "01/03/2025"
+            )
+            assert result.exit_code == 0, result.output
+        invoke(runner, "--db", str(db), "done", "A2", "-e", "https://example.org/analysis")
     return db
 
 
@@ -181,11 +183,12 @@ def test_columns_left_out_are_shown_under_the_text(runner, long_store, width):
 def many_reports(runner, db):
     """Nine copies of the sample report under long keys: 72 items, more than a table shows."""
     sample = str(ROOT / "samples" / "west-mercia-peel-2018-legitimacy.txt")
-    for n in range(1, 9):
-        key = f"west-mercia-peel-2018-legitimacy-copy-{n}"
-        result = invoke(runner, "--db", str(db), "import", sample, "--key", key, "--copy")
-        assert result.exit_code == 0, result.output
-    invoke(runner, "--db", str(db), "add", "I9", "Train", "--owner", "o", "--due", "01/03/2025")
+    with on(WORK_DAY):
+        for n in range(1, 9):
+            key = f"west-mercia-peel-2018-legitimacy-copy-{n}"
+            result = invoke(runner, "--db", str(db), "import", sample, "--key", key, "--copy")
+            assert result.exit_code == 0, result.output
+        invoke(runner, "--db", str(db), "add", "I9", "Train", "--owner", "o", "--due", "01/03/2025")
     return db
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from afi_tracker.api import actions, items, manual, measures, undo
+from afi_tracker.domain import clock
 from afi_tracker.domain.dates import parse_date
 from afi_tracker.domain.model import Action, ActionStatus, Item, Measure, Report
 from afi_tracker.importers.apply import ImportOutcome, import_file
@@ -37,7 +38,7 @@ class Tracker:
         self.allow_placeholder_evidence = allow_placeholder_evidence
         self.by = by
         self.command = command
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.day_first = day_first
 
     def _date(self, text: str | None) -> date | None:

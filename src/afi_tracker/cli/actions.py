@@ -31,6 +31,7 @@ from afi_tracker.cli.root import (
     _one_line,
     _say,
     _store,
+    _today,
     _tracker,
     app,
 )
@@ -209,7 +210,7 @@ def _warn_if_long_past(due: str | None) -> None:
     """A deadline over a year ago is kept (back-filling is real) but is often a wrong year."""
     from afi_tracker.domain.rules import long_past
 
-    if due and long_past(date.fromisoformat(due), date.today()):
+    if due and long_past(date.fromisoformat(due), _today()):
         _say(f"Warning: the deadline {due} is more than a year in the past; check the year")
 
 
@@ -369,4 +370,4 @@ def list_(
         due_within=parse_period(due_within) if due_within else None,
         due_before=_as_of(due_before) if due_before else None,
     )
-    _emit(fmt, "listing", actions_listing(_load(as_of, as_recorded), filters, today), output)
+    _emit(fmt, "listing", actions_listing(_load(as_of), filters, today), output)

@@ -49,6 +49,7 @@ HINTS: Final[dict[str, str]] = {
         "give a link or file path, or set sign_off.allow_placeholder_evidence = true in afi.toml"
     ),
     "nothing-to-undo": "`afi log` shows what has changed",
+    "recorded-later": "--as-of shows the record as it stood that day: give a later date",
     "item-closed": "reopen it first: afi item set {item} --status in-progress --reason ...",
     "action-finished": "reopen it first: afi reopen {action}",
     "new-action-finished": "add it, then use `afi done` or `afi cancel`",

@@ -21,6 +21,7 @@ from afi_tracker.cli.root import (
     _complete_kinds,
     _emit,
     _emit_action,
+    _load,
     _say,
     _store,
     _tracker,
@@ -82,7 +83,7 @@ def show(
     """
     from afi_tracker.render.listings import action_detail, item_detail
 
-    snap = _store().load()
+    snap = _load(as_of)
     if handle.strip()[:1].upper() == "A":
         _emit(fmt, "detail", action_detail(snap, handle, _as_of(as_of)))
     else:

@@ -262,6 +262,6 @@ def measure_list(
     _emit(
         fmt,
         "listing",
-        measures_listing(_load(as_of, as_recorded), _as_of(as_of), report, item),
+        measures_listing(_load(as_of), _as_of(as_of), report, item),
         output,
     )

@@ -1,7 +1,6 @@
 """Plan and papers commands: import-plan, `afi item respond`, `afi export s55`."""
 
 # No `from __future__ import annotations`: Typer reads these annotations at run time.
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,7 @@ from afi_tracker.cli.root import (
     _emit_action,
     _say,
     _store,
+    _today,
     _tracker,
     app,
 )
@@ -233,7 +233,7 @@ def export_s55(
 
     if fmt is None:
         fmt = S55_SUFFIXES.get(output.suffix.lower(), S55Format.markdown) if output else None
-    view = build(_store().load(), date.today(), report, include_all=include_all, scrutiny=scrutiny)
+    view = build(_store().load(), _today(), report, include_all=include_all, scrutiny=scrutiny)
     for missing in view.missing:
         _say(
             f"No response recorded for recommendation {missing} "

@@ -1,7 +1,6 @@
 """Reporting commands: status, due, timeline, export, check."""
 
 # No `from __future__ import annotations`: Typer reads these annotations at run time.
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from afi_tracker.cli.root import (
     _load,
     _settings,
     _store,
+    _today,
     app,
 )
 from afi_tracker.render import CheckFormat, ListDataFormat, ListFormat, PackFormat
@@ -52,14 +52,14 @@ def status(
     With hundreds of items across several reports, the table shows one line per
     report; --report KEY or --details lists the items.
 
-    RAG rules are in docs/status.md. --as-of computes as of a date; add --as-recorded
-    to show only what was recorded by then, as it was (a past board paper, exactly).
+    RAG rules are in docs/status.md. --as-of DATE shows what was recorded by the end
+    of that day, as it was then, judged as of that day (a past board paper, exactly).
 
     Example: afi status --as-of 31/03/2025 --format html -o board-2025-03.html
 
     Example: afi status --by owner
     """
-    snap = _load(as_of, as_recorded)
+    snap = _load(as_of)
     if by is StatusBy.owner:
         from afi_tracker.render.listings import owners_listing
 
@@ -92,7 +92,7 @@ def due(
     from afi_tracker.domain.dates import parse_period
     from afi_tracker.render.listings import due_listing
 
-    listing = due_listing(_load(as_of, as_recorded), _as_of(as_of), parse_period(within), report)
+    listing = due_listing(_load(as_of), _as_of(as_of), parse_period(within), report)
     _emit(fmt, "listing", listing, output)
 
 
@@ -162,7 +162,7 @@ def export(
     if fmt is None:
         fmt = PACK_SUFFIXES.get(output.suffix.lower(), PackFormat.markdown) if output else None
     amber = _settings()["rag.amber_days"]
-    view = build(_store().load(), date.today(), report, amber_days=amber)
+    view = build(_store().load(), _today(), report, amber_days=amber)
     _emit(fmt or PackFormat.markdown, "pack", view, output)
 
 
@@ -250,6 +250,7 @@ def check(
         ),
         report=report,
         strict=strict,
+        recorded_by=_as_of(as_of) if as_of else None,
     )
     result = run(_store(), options)
     _emit(fmt, "check", result, output)

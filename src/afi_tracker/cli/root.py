@@ -401,25 +401,33 @@ def _emit_action(fmt: RecordFormat, action: Mapping[str, Any]) -> None:
         sys.stdout.write(dumps({k: v for k, v in action.items() if k != "uid"}))
 
 
-def _load(as_of: str | None, as_recorded: bool = False) -> "Snapshot":
-    """The store now; with --as-recorded, as it was recorded by the end of the --as-of day."""
+def _load(as_of: str | None) -> "Snapshot":
+    """The store now; with --as-of, as it was recorded by the end of that day.
+
+    When the history cannot say, the store's notices get one line, printed on
+    stderr after the command.
+    """
     snap = _store().load()
-    if not (as_of and as_recorded):
+    if not as_of:
         return snap
     from afi_tracker.store.store import rewind
 
-    past, note = rewind(snap, _as_of(as_of))
-    if note:
-        _say(note)
-    return past
+    return rewind(snap, _as_of(as_of))
+
+
+def _today() -> date:
+    """Today (domain/clock.py: the one place afi reads the clock)."""
+    from afi_tracker.domain.clock import today
+
+    return today()
 
 
 def _as_of(text: str | None) -> date:
     from afi_tracker.domain.dates import parse_date
 
     if not text:
-        return date.today()
-    return parse_date(text, date.today(), day_first=_settings()["date_order"] == "day-first")
+        return _today()
+    return parse_date(text, _today(), day_first=_settings()["date_order"] == "day-first")
 
 
 def _interactive() -> bool:
@@ -461,15 +469,14 @@ AsOfOption = Annotated[
     typer.Option(
         "--as-of",
         metavar="DATE",
-        help="Compute as of this date (default: today); see --as-recorded.",
+        help="As recorded by the end of this day, from the history (default: today).",
     ),
 ]
+# --as-of rewinds to what was recorded by then; --as-recorded, which used to ask for
+# that, is a hidden no-op kept for one release so that scripts passing it keep working.
 AsRecordedOption = Annotated[
     bool,
-    typer.Option(
-        "--as-recorded",
-        help="With --as-of: only what was recorded by the end of that day, as it was then.",
-    ),
+    typer.Option("--as-recorded", hidden=True, help="No effect: --as-of rewinds on its own."),
 ]
 ActionArg = Annotated[
     str,

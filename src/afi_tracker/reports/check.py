@@ -34,7 +34,7 @@ from afi_tracker.domain.rules import (
     real_evidence,
 )
 from afi_tracker.errors import AfiError, InvalidValue, StoreCorrupt, StoreError
-from afi_tracker.store.store import Snapshot, Store
+from afi_tracker.store.store import Snapshot, Store, rewind
 from afi_tracker.store.validate import problems
 
 
@@ -140,6 +140,8 @@ class Options:
     severity: dict[str, str | None] = field(default_factory=dict)  # code -> error/warning/None
     report: str | None = None
     strict: bool = False
+    # Judge the store as it was recorded by the end of this day (from the history), not now.
+    recorded_by: date | None = None
 
     def grade(self, code: str) -> str | None:
         return self.severity.get(code, _BY_CODE[code].severity)
@@ -229,6 +231,8 @@ def run(store: Store, options: Options) -> CheckResult:
         return CheckResult(options.as_of.isoformat(), store.label, options.strict, findings, {})
     except StoreError as exc:
         raise CheckUnreadable(exc.message, exc.hint, code=exc.code, **exc.data) from None
+    if options.recorded_by is not None:
+        snap = rewind(snap, options.recorded_by)
     if options.report is not None:
         snap.report(options.report)
     result = evaluate(snap, options, store.label)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from tinydb.storages import MemoryStorage, Storage
 
+from afi_tracker.domain import clock
 from afi_tracker.domain.model import (
     HANDLE_PREFIX,
     SCHEMA_VERSION,
@@ -156,6 +157,9 @@ class Snapshot:
         self._order: dict[str, list[Record]] = {}
         # Things the person running the command should know (a handle renumbered).
         self.notices: list[str] = []
+        # A rewound snapshot (rewind()): its day, and the handles first recorded after it.
+        self.recorded_by: date | None = None
+        self.recorded_later: set[str] = set()
 
     @property
     def reports(self) -> list[Report]:
@@ -228,6 +232,11 @@ class Snapshot:
                 key = moved
         if key is not None and key in self.tables[table]:
             return key, self.tables[table][key]
+        if self.recorded_by is not None and text in self.recorded_later:
+            day = self.recorded_by.isoformat()
+            raise NotFound(
+                f"{noun} {text} was recorded after {day}", code="recorded-later", day=day
+            )
         raise NotFound(f'no {noun} "{handle}"', code=f"unknown-{noun}")
 
     def item(self, handle: str) -> Item:
@@ -308,15 +317,15 @@ def _entry_key(entry: Record) -> str:
     return doc_key(uid) if isinstance(uid, str) and uid else str(entry.get("doc", ""))
 
 
-def rewind(snap: Snapshot, day: date) -> tuple[Snapshot, str | None]:
+def rewind(snap: Snapshot, day: date) -> Snapshot:
     """The store as it was recorded by the end of `day` (UTC), from the history.
 
     Every change made after that day is reverted, newest first: records created
     later are absent, and statuses, owners, deadlines and sign-offs are as they
-    were. Returns the past snapshot and, when the history cannot say (it starts
-    after `day` and some records have no creation in it, as in a store migrated
-    from before history was kept), a note saying so: those records are shown
-    as the history first knew them.
+    were. When the history cannot say (it is empty, or starts after `day`, and
+    some records have no creation in it, as in a store migrated from before
+    history was kept), one notice says so: those records are shown as they were
+    when the history began.
     """
     cutoff = day.isoformat()
     tables: dict[str, dict[str, Record]] = {
@@ -327,6 +336,7 @@ def rewind(snap: Snapshot, day: date) -> tuple[Snapshot, str | None]:
     history = sorted(snap.tables["history"].items())
     created = {(e["table"], _entry_key(e)) for _, e in history if e.get("op") == "create"}
     kept: dict[str, Record] = {}
+    later: set[str] = set()
     for hid, entry in reversed(history):
         if str(entry.get("at", ""))[:10] <= cutoff:
             kept[hid] = entry
@@ -334,7 +344,9 @@ def rewind(snap: Snapshot, day: date) -> tuple[Snapshot, str | None]:
         table = tables.setdefault(entry["table"], {})
         doc = _entry_key(entry)
         if entry["op"] == "create":
-            table.pop(doc, None)
+            gone = table.pop(doc, None)
+            if gone is not None and gone.get("id"):
+                later.add(str(gone["id"]).upper())
         elif entry["op"] == "delete":
             table[doc] = dict(entry["before"])
         elif entry["op"] == "update" and doc in table:
@@ -345,25 +357,54 @@ def rewind(snap: Snapshot, day: date) -> tuple[Snapshot, str | None]:
                     record[change["field"]] = value[: len(value) - len(change["added"])]
                 else:
                     record[change["field"]] = change["old"]
-    note = None
-    first = min((str(e.get("at", ""))[:10] for _, e in history), default=None)
-    unknown = [
-        (name, doc_id)
-        for name, table in tables.items()
-        for doc_id in table
-        if (name, doc_id) not in created
-    ]
-    if unknown and (first is None or first > cutoff):
-        since = f"starts on {first}" if first else "is empty"
-        note = (
-            f"Note: the history of this store {since}; it cannot say what was recorded by "
-            f"{cutoff}: {len(unknown)} records are shown as the history first knew them"
-        )
     data: dict[str, dict[str, Any]] = {"meta": {"1": snap.meta}}
     for name, table in tables.items():
         data[name] = {str(doc_id): doc for doc_id, doc in sorted(table.items())}
     data["history"] = {str(hid): entry for hid, entry in sorted(kept.items())}
-    return Snapshot(data), note
+    past = Snapshot(data)
+    past.notices = snap.notices
+    past.recorded_by = day
+    past.recorded_later = later
+    first = min((str(e.get("at", ""))[:10] for _, e in history), default=None)
+    if first is None or first > cutoff:
+        unknown = {
+            name: sum(1 for doc_id in table if (name, doc_id) not in created)
+            for name, table in tables.items()
+        }
+        note = _unknown_past(unknown, first, cutoff)
+        if note and note not in past.notices:
+            past.notices.append(note)
+    return past
+
+
+# The records a person counts, in the order a note names them (a report's text is the report).
+_COUNTED = (
+    ("reports", "report"),
+    ("items", "item"),
+    ("actions", "action"),
+    ("measures", "measure"),
+)
+
+
+def _unknown_past(unknown: dict[str, int], first: str | None, cutoff: str) -> str | None:
+    """One line saying the history cannot tell what was recorded by `cutoff`, or None."""
+    parts = [
+        f"{unknown[table]} {noun}{'' if unknown[table] == 1 else 's'}"
+        for table, noun in _COUNTED
+        if unknown.get(table)
+    ]
+    if not parts:
+        return None
+    counted = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if first is None:
+        return (
+            f"Note: this store has no history, so it cannot say what was recorded by {cutoff}; "
+            f"shown as they are now: {counted}"
+        )
+    return (
+        f"Note: this store's history starts on {first}, so it cannot say what was recorded by "
+        f"{cutoff}; shown as they were on {first}: {counted}"
+    )
 
 
 class Transaction(Snapshot):
@@ -374,7 +415,7 @@ class Transaction(Snapshot):
         self.meta = dict(self.meta, next=dict(self.meta.get("next", {})))
         self.command = command
         self.by = by
-        self.at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.at = clock.stamp()
         self.txn = new_txn()
         self._entries: list[HistoryEntry] = []
         self.dirty: set[str] = set()  # tables as stored: actions, action_details...
