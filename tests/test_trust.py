@@ -575,7 +575,7 @@ def test_as_of_answers_from_what_was_recorded_by_that_day(tmp_path, runner):
         return dict(json.loads(result.stdout))
 
     a1 = shown("A1", "15/02/2026")
-    assert (a1["status"], a1["owner"], a1["due"]) == ("in-progress", "Sgt Khan", "2026-03-31")
+    assert (a1["status"], a1["owners"], a1["due"]) == ("in-progress", ["Sgt Khan"], "2026-03-31")
     assert shown("A1", "15/04/2026")["status"] == "done"
 
     # sign-offs as they were: proposed on the 20th, signed off on the 25th
