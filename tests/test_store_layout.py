@@ -145,3 +145,34 @@ def test_a_hand_edit_afi_would_not_write_still_gets_the_strict_parse(db: Path):
     _hand_edit(db, b'"title":\n"first, edited"', b'"title":"x","title":"y"')
     with pytest.raises(StoreCorrupt, match='duplicate key "title"'):
         Store.at(db).load().action("A1")
+
+
+@pytest.mark.parametrize("patch_max", [1000, 0])
+def test_a_write_patches_changed_records_into_the_bytes_exactly_as_a_whole_encoding(
+    db: Path, monkeypatch, patch_max
+):
+    """A write re-encodes only the records it changed (or, above a limit, the
+    whole table); the file must be byte for byte what encoding every table whole
+    would give (sorted, one per line)."""
+    from afi_tracker.store.storage import dump_store
+
+    monkeypatch.setattr("afi_tracker.store.store._PATCH_MAX", patch_max)
+
+    def assert_canonical() -> None:
+        raw = db.read_bytes()
+        assert dump_store(json.loads(raw)) == raw
+        sections = AtomicJSONStorage(db).sections()
+        assert sections is not None and sections.intact()
+
+    for n in range(5):
+        tracker(db).add("I1", f"action {n}", "Insp A", "31/03/2025")
+        assert_canonical()
+    tracker(db).update("A2", due="30/04/2025", reason="slipped")
+    assert_canonical()
+    tracker(db).update("A3", note="a note only: the details table alone")
+    assert_canonical()
+    tracker(db).delete("A4")
+    assert_canonical()
+    snap = Store.at(db).load()
+    assert [a["id"] for a in snap.actions] == ["A1", "A2", "A3", "A5"]
+    assert snap.action("A2")["due"] == "2025-04-30"

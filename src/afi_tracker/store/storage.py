@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -433,6 +433,41 @@ class Sections:
         self.reader.close()
 
 
+def _patched(source: Sections, name: str, changes: dict[str, Any]) -> bytes | None:
+    """The table's bytes with the changed records' lines replaced, added (in id
+    order) or dropped; None when its CRC fails or its lines are not in id order
+    (then it is encoded whole)."""
+    from bisect import bisect_left
+
+    if name not in source.spans:
+        lines: list[bytes] = []
+    else:
+        content = bytes(source.content(name))
+        import zlib
+
+        if zlib.crc32(content) != source.meta["crc"][name]:
+            return None
+        lines = content.split(b",\n") if content else []
+    keys = [line[1 : line.index(b'"', 1)] for line in lines]
+    if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
+        return None
+    for key, doc in sorted(changes.items()):
+        wanted = str(key).encode()
+        at = bisect_left(keys, wanted)
+        present = at < len(keys) and keys[at] == wanted
+        if doc is None:
+            if present:
+                del keys[at], lines[at]
+            continue
+        line = b'"%s":%s' % (wanted, _encode(doc))
+        if present:
+            lines[at] = line
+        else:
+            keys.insert(at, wanted)
+            lines.insert(at, line)
+    return b",\n".join(lines)
+
+
 def _pieces(chunks: list[Any]) -> Any:
     """The bytes of the file to write, in order, copied tables read as they go."""
     for chunk in chunks:
@@ -657,13 +692,30 @@ class AtomicJSONStorage(Storage):
         tables: dict[str, dict[Any, Any]],
         history: dict[int, Any],
         source: Sections,
+        patches: dict[str, dict[str, Any]] | None = None,
+        whole: Callable[[str], dict[Any, Any]] | None = None,
     ) -> None:
-        """Write `tables` anew, copy the others from `source`, append `history`."""
+        """Write `tables` anew, patch the records in `patches` (id -> record, or
+        None to drop it) into their tables' bytes, copy the other tables from
+        `source`, append `history`. `whole(name)` gives a table to encode whole
+        when its bytes cannot be patched."""
         import zlib
 
         contents: dict[str, Any] = {}
         crcs: dict[str, int] = {}
-        for name in list(source.spans) + [n for n in tables if n not in source.spans]:
+        patches = patches or {}
+        for name in list(source.spans) + [n for n in [*tables, *patches] if n not in source.spans]:
+            if name in contents:
+                continue
+            if name in patches and name not in tables:
+                body = _patched(source, name, patches[name])
+                if body is not None:
+                    contents[name] = body
+                    crcs[name] = zlib.crc32(body)
+                    continue
+                if whole is None:
+                    raise StoreWriteFailed(f"could not write store {self.path}: {name} changed")
+                tables = dict(tables, **{name: whole(name)})
             if name in tables:
                 contents[name] = _content(tables[name])
                 crcs[name] = zlib.crc32(contents[name])

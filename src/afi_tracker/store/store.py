@@ -41,6 +41,8 @@ from afi_tracker.store.storage import AtomicJSONStorage, Sections
 from afi_tracker.store.validate import TABLES, problems
 
 LOCK_TIMEOUT = 10.0  # seconds; AFI_LOCK_TIMEOUT overrides
+# Above this many changed records in a table, it is encoded whole rather than patched.
+_PATCH_MAX = 1000
 
 # Any record a transaction writes: typed by table where the caller knows it.
 R = TypeVar("R", Report, Item, Action, Measure, Record)
@@ -553,14 +555,32 @@ class Transaction(Snapshot):
                 data[name] = dict(sorted(table.items()))
         return data
 
-    def changed_tables(self) -> dict[str, dict[str, Any]]:
+    def changed_tables(self, names: set[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Each changed table (or each of `names`) whole, as stored: sorted by id,
+        a table with details split from them (once for both)."""
         out: dict[str, dict[str, Any]] = {}
-        for name in self.dirty:
+        parts: dict[str, dict[str, dict[str, Any]]] = {}
+        for name in sorted(self.dirty if names is None else names):
             if name == "history":
                 continue
             logical = next((t for t, d in DETAILS.items() if d == name), name)
-            parts = split(logical, dict(sorted(self.tables[logical].items())))
-            out[name] = parts[name]
+            if logical not in parts:
+                parts[logical] = split(logical, dict(sorted(self.tables[logical].items())))
+            out[name] = parts[logical][name]
+        return out
+
+    def changed_records(self) -> dict[str, dict[str, Record | None]]:
+        """The records this transaction changed, by stored table and id, as
+        stored (hot fields apart from details); None where a record is gone."""
+        out: dict[str, dict[str, Record | None]] = {}
+        for entry in self._entries:
+            logical, key = entry["table"], entry["doc"]
+            record = self.tables[logical].get(key)
+            parts = split(logical, {key: record} if record is not None else {})
+            details = details_of(logical)
+            for name in [logical] + ([details[0]] if details else []):
+                if name in self.dirty and name != "history":
+                    out.setdefault(name, {})[key] = parts.get(name, {}).get(key)
         return out
 
 
@@ -707,11 +727,20 @@ class Store:
             if tx.changed and not dry_run:
                 self._keep_old_schema_copy()
                 if isinstance(data, LazyData):
-                    tables = tx.changed_tables()
+                    # Edited tables and large changes are encoded whole; a few
+                    # changed records are patched into their table's old bytes.
+                    patches = tx.changed_records()
+                    whole = set(edited) | {n for n, c in patches.items() if len(c) > _PATCH_MAX}
+                    tables = tx.changed_tables(whole & tx.dirty)
                     if "history" in edited:
                         tables["history"] = dict(sorted(tx.tables["history"].items()))
                     self.storage.write_changes(  # type: ignore[attr-defined]
-                        tx.meta, tables, tx.new_history(), data.sections
+                        tx.meta,
+                        tables,
+                        tx.new_history(),
+                        data.sections,
+                        patches={n: c for n, c in patches.items() if n not in tables},
+                        whole=lambda name: tx.changed_tables({name})[name],
                     )
                 else:
                     self.storage.write(tx.to_data())
