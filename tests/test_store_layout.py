@@ -176,3 +176,24 @@ def test_a_write_patches_changed_records_into_the_bytes_exactly_as_a_whole_encod
     snap = Store.at(db).load()
     assert [a["id"] for a in snap.actions] == ["A1", "A2", "A3", "A5"]
     assert snap.action("A2")["due"] == "2025-04-30"
+
+
+def test_listing_some_actions_reads_only_their_details(db: Path, monkeypatch):
+    from afi_tracker.store.storage import Sections
+
+    tracker(db).add("I1", "first", "Insp A", None)
+    tracker(db).add("I1", "second", "Insp B", None)
+    tracker(db).update("A2", note="kept in the details table")
+    parsed: list[str] = []
+    whole_table = Sections.table
+
+    def table(self: Sections, name: str):
+        parsed.append(name)
+        return whole_table(self, name)
+
+    monkeypatch.setattr(Sections, "table", table)
+    chosen = Store.at(db).load().actions_where(lambda a: a["id"] == "A2")
+    assert [(a["id"], [n["text"] for n in a["notes"]]) for a in chosen] == [
+        ("A2", ["kept in the details table"])
+    ]
+    assert "action_details" not in parsed

@@ -256,8 +256,9 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
         filters.item = snap.item(filters.item)["id"]
     if filters.report is not None:
         snap.report(filters.report)
-    item_report = {i["id"]: i["report"] for i in snap.items}
-    chosen = [a for a in snap.actions if filters.matches(a, item_report, as_of)]
+    item_report = {i["id"]: i["report"] for i in snap.tables["items"].values()}
+    # Filtered on hot fields; only the chosen actions' details are read.
+    chosen = snap.actions_where(lambda a: filters.matches(a, item_report, as_of))
     chosen.sort(key=lambda a: (a.get("due") or "9999", _number(a)))
     return Listing(
         title="Actions",

@@ -379,6 +379,30 @@ class Sections:
                 gc.enable()
         return table
 
+    def records(self, name: str, keys: list[str]) -> dict[str, Any] | None:
+        """The records `keys` of the table, parsing only their lines; None if
+        its CRC fails or its lines are not in id order."""
+        from bisect import bisect_left
+
+        import orjson
+
+        content = bytes(self.content(name))
+        import zlib
+
+        if zlib.crc32(content) != self.meta["crc"][name]:
+            return None
+        lines = content.split(b",\n") if content else []
+        ids = [line[1 : line.index(b'"', 1)] for line in lines]
+        if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+            return None
+        found: dict[str, Any] = {}
+        for key in keys:
+            wanted = key.encode()
+            at = bisect_left(ids, wanted)
+            if at < len(ids) and ids[at] == wanted:
+                found.update(orjson.loads(b"{" + lines[at] + b"}"))
+        return found
+
     def checked_table(self, name: str) -> dict[str, Any] | None:
         """A table whose CRC does not match (a hand edit, a line-by-line merge),
         read as strictly as the whole-file parse would, in one pass; or None when

@@ -85,6 +85,18 @@ class _Tables(dict[str, dict[str, Record]]):
         self[name] = table
         return table
 
+    def details_of(self, name: str, keys: list[str]) -> dict[str, Record]:
+        """The details of the records `keys` of `name`: their lines alone when the
+        details table is still unparsed and as afi wrote it."""
+        details = DETAILS[name]
+        data = self._data
+        if isinstance(data, LazyData) and details not in data and details in data.sections.spans:
+            picked = data.sections.records(details, keys)
+            if picked is not None:
+                return picked
+        table: dict[str, Record] = data.get(details, {})
+        return {key: table[key] for key in keys if key in table}
+
     def hot(self, name: str) -> dict[str, Record]:
         """The table without its details (for actions: no notes, evidence or
         deadline revisions), parsing only its own part of the file."""
@@ -297,6 +309,18 @@ class Snapshot:
             for item in self.items:
                 self._by_report.setdefault(item["report"], []).append(item)
         return list(self._by_report.get(report_key, []))
+
+    def actions_where(self, wanted: Callable[[Action], bool]) -> list[Action]:
+        """The actions `wanted` accepts (judged on their hot fields), whole, in no
+        set order. Only the chosen ones' details are read: a listing of one
+        owner's actions parses neither 100k actions' notes nor joins them."""
+        if "actions" in self.tables:  # already whole
+            return [a for a in cast(list[Action], self.tables["actions"].values()) if wanted(a)]
+        hot = cast(dict[str, Action], self.tables.hot("actions"))
+        chosen = {key: a for key, a in hot.items() if wanted(a)}
+        for key, extra in self.tables.details_of("actions", list(chosen)).items():
+            chosen[key] = cast(Action, {**chosen[key], **extra})
+        return list(chosen.values())
 
     def hot_actions_by_item(self) -> dict[str, list[Action]]:
         """Actions without their details, by item, in no set order: for figures
