@@ -197,3 +197,18 @@ def test_listing_some_actions_reads_only_their_details(db: Path, monkeypatch):
         ("A2", ["kept in the details table"])
     ]
     assert "action_details" not in parsed
+
+
+def test_status_counts_actions_from_their_few_fields_with_the_same_figures(db: Path):
+    from afi_tracker.reports.progress import COUNTED, compute
+
+    for n in range(4):
+        tracker(db).add("I1", f"action {n}", ["Insp A", "DS B"][n % 2], "31/03/2025")
+    tracker(db).update("A2", status="done")
+    snap = Store.at(db).load()
+    cut = snap.hot_actions_by_item(COUNTED)
+    assert {f for actions in cut.values() for a in actions for f in a} <= set(COUNTED)
+    whole = Store.at(db).load()
+    whole.actions  # noqa: B018  (joined: the projection is not used)
+    day = date(2025, 3, 1)
+    assert compute(Store.at(db).load(), day) == compute(whole, day)

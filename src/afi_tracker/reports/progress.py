@@ -39,6 +39,10 @@ from afi_tracker.domain.rules import (
 )
 from afi_tracker.store.store import Snapshot
 
+# What item_progress reads of an action (domain.rules is_live/is_open, owners_of):
+# status reads these alone, never 100k whole actions at once.
+COUNTED = ("item", "status", "due", "owners", "owner")
+
 # A PCC must publish a response within 56 days of a police report (Police Act 1996 s55(5A)).
 S55_DAYS = 56
 
@@ -274,7 +278,7 @@ def compute(
     # report, then each report's items by question. A sort or scan per report
     # is quadratic in a store of hundreds of reports.
     # Status counts actions: it needs neither their notes and evidence nor their order.
-    by_item = snap.hot_actions_by_item()
+    by_item = snap.hot_actions_by_item(COUNTED)
     measures: dict[str, list[Measure]] = {}
     for measure in snap.measures:
         measures.setdefault(measure["item"], []).append(measure)

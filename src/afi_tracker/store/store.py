@@ -322,11 +322,22 @@ class Snapshot:
             chosen[key] = cast(Action, {**chosen[key], **extra})
         return list(chosen.values())
 
-    def hot_actions_by_item(self) -> dict[str, list[Action]]:
+    def hot_actions_by_item(self, fields: tuple[str, ...] | None = None) -> dict[str, list[Action]]:
         """Actions without their details, by item, in no set order: for figures
-        that count them (status), which then parse neither the details nor sort."""
+        that count them (status), which then parse neither the details nor sort.
+
+        With `fields` (which must include "item"), each action holds only those
+        fields: from a file afi wrote, the full records are then never all in
+        memory at once (Sections.project)."""
+        actions: Any = None
+        data = self.tables._data
+        if fields is not None and "actions" not in self.tables and isinstance(data, LazyData):
+            if "actions" not in data and "actions" in data.sections.spans:
+                actions = data.sections.project("actions", fields)
+        if actions is None:
+            actions = self.tables.hot("actions").values()
         grouped: dict[str, list[Action]] = {}
-        for action in cast(dict[str, Action], self.tables.hot("actions")).values():
+        for action in actions:
             grouped.setdefault(action["item"], []).append(action)
         return grouped
 
