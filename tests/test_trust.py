@@ -669,3 +669,50 @@ def test_as_of_before_the_history_begins_says_so(tmp_path, runner):
         assert known.exit_code == 0, known.output
         assert known.stderr == ""
         assert [a["id"] for a in json.loads(known.stdout)] == ["A1", "A2", "A3"]
+
+
+def test_papers_and_timeline_as_of_come_from_the_record_of_that_day(tmp_path, runner):
+    """The board pack, the PCC's s55 response and the timeline, made again for a past day."""
+    from tests.conftest import SAMPLE_2018
+
+    db = tmp_path / "built.json"
+
+    def afi(*args: str):
+        result = invoke(runner, "--db", str(db), *args)
+        assert result.exit_code == 0, result.output
+        return result
+
+    with on("2026-01-02"):
+        afi("import", str(SAMPLE_2018))
+    with on("2026-01-10"):
+        afi("add", "I1", "Train supervisors", "--owner", "Insp Patel", "--due", "31/03/2026")
+    with on("2026-02-01"):
+        afi("item", "respond", "I3", "--accepted", "--text", "We accept this.")
+    with on("2026-03-10"):
+        afi("update", "A1", "--due", "30/06/2026", "--reason", "new system late")
+
+    def pack(day: str) -> list[tuple[str, str]]:
+        data = json.loads(afi("export", "-f", "json", "--as-of", day).stdout)
+        assert data["made_on"] == "-".join(reversed(day.split("/")))
+        items = data["reports"][0]["items"]
+        return [(a["id"], a["due"]) for i in items for a in i["actions"]]
+
+    assert pack("09/01/2026") == []
+    assert pack("15/01/2026") == [("A1", "2026-03-31")]
+    assert pack("15/03/2026") == [("A1", "2026-06-30")]
+    missing = (
+        "No response recorded for recommendation west-mercia-peel-2018-legitimacy I3 "
+        "(record one with `afi item respond ITEM --accepted --text ...`)\n"
+    )
+    before = afi("export", "s55", "--as-of", "15/01/2026")
+    assert before.stderr == missing and "We accept this." not in before.stdout
+    after = afi("export", "s55", "--as-of", "15/02/2026")
+    assert after.stderr == "" and "**Response:** Accepted: We accept this." in after.stdout
+
+    def timeline(day: str) -> list[tuple[str, str]]:
+        rows = json.loads(afi("timeline", "-f", "json", "--as-of", day).stdout)
+        return [(r["id"], r["date"]) for r in rows]
+
+    assert timeline("09/01/2026") == [("I3", "2018-07-31")]
+    assert timeline("15/01/2026") == [("I3", "2018-07-31"), ("A1", "2026-03-31")]
+    assert timeline("15/03/2026") == [("I3", "2018-07-31"), ("A1", "2026-06-30")]

@@ -10,17 +10,18 @@ from afi_tracker.cli.items import item_app
 from afi_tracker.cli.reporting import export_app
 from afi_tracker.cli.root import (
     DATA,
+    AsOfOption,
     ByOption,
     ItemArg,
     OutputOption,
     RecordFormatOption,
     ReportOption,
     UsageError,
+    _as_of,
     _emit,
     _emit_action,
+    _load,
     _say,
-    _store,
-    _today,
     _tracker,
     app,
 )
@@ -199,6 +200,7 @@ S55_SUFFIXES = {
 @export_app.command("s55")
 def export_s55(
     report: ReportOption = None,
+    as_of: AsOfOption = None,
     output: OutputOption = None,
     fmt: Annotated[
         S55Format | None,
@@ -226,6 +228,7 @@ def export_s55(
     each recommendation verbatim with its response and actions (lead, target
     date) or the reason no action will be taken, and how progress will be
     scrutinised. Recommendations with no response are listed on stderr.
+    --as-of DATE makes the paper from what was recorded by the end of that day.
 
     Example: afi export s55 --report west-mercia-peel-2018-legitimacy -o s55-response.docx
     """
@@ -233,7 +236,7 @@ def export_s55(
 
     if fmt is None:
         fmt = S55_SUFFIXES.get(output.suffix.lower(), S55Format.markdown) if output else None
-    view = build(_store().load(), _today(), report, include_all=include_all, scrutiny=scrutiny)
+    view = build(_load(as_of), _as_of(as_of), report, include_all=include_all, scrutiny=scrutiny)
     for missing in view.missing:
         _say(
             f"No response recorded for recommendation {missing} "

@@ -19,7 +19,6 @@ from afi_tracker.cli.root import (
     _load,
     _settings,
     _store,
-    _today,
     app,
 )
 from afi_tracker.render import CheckFormat, ListDataFormat, ListFormat, PackFormat
@@ -99,15 +98,16 @@ def due(
 @app.command(rich_help_panel=REPORTING)
 def timeline(
     report: ReportOption = None,
+    as_of: AsOfOption = None,
     fmt: DataFormatOption = ListDataFormat.table,
 ) -> None:
-    """Item and action deadlines by month.
+    """Item and action deadlines by month (with --as-of, as recorded by then).
 
     Example: afi timeline --report west-mercia-peel-2018-legitimacy
     """
     from afi_tracker.render.listings import timeline_listing
 
-    _emit(fmt, "listing", timeline_listing(_store().load(), report))
+    _emit(fmt, "listing", timeline_listing(_load(as_of), report))
 
 
 export_app = typer.Typer(
@@ -141,6 +141,7 @@ def export(
         ),
     ] = None,
     report: ReportOption = None,
+    as_of: AsOfOption = None,
     output: OutputOption = None,
 ) -> None:
     """A publication pack: every item verbatim, its question and judgement, and its actions.
@@ -150,6 +151,7 @@ def export(
     and who signed it off; each action's notes. xlsx is a workbook for boards:
     a Summary sheet of `afi status` figures, then a sheet per report, which
     `afi import-plan` reads back. `afi export s55` writes the PCC's response.
+    --as-of DATE makes the pack from what was recorded by the end of that day.
 
     Example: afi export --format html -o response.html
 
@@ -162,7 +164,7 @@ def export(
     if fmt is None:
         fmt = PACK_SUFFIXES.get(output.suffix.lower(), PackFormat.markdown) if output else None
     amber = _settings()["rag.amber_days"]
-    view = build(_store().load(), _today(), report, amber_days=amber)
+    view = build(_load(as_of), _as_of(as_of), report, amber_days=amber)
     _emit(fmt or PackFormat.markdown, "pack", view, output)
 
 
