@@ -364,19 +364,26 @@ def rewind(snap: Snapshot, day: date) -> Snapshot:
     history was kept), one notice says so: those records are shown as they were
     when the history began.
     """
+    if day >= clock.now().date():
+        # Nothing recorded so far is later than the end of today (UTC): the store
+        # as it is, without parsing the history (most of a large store's bytes).
+        return snap
     cutoff = day.isoformat()
+    # Records are shared with `snap` and copied only when a later change is reverted.
     tables: dict[str, dict[str, Record]] = {
-        name: {doc_id: dict(doc) for doc_id, doc in snap.tables[name].items()}
+        name: dict(snap.tables[name])
         for name in TABLES[1:]
         if name != "history" and name not in DETAILS.values()
     }
-    history = sorted(snap.tables["history"].items())
-    created = {(e["table"], _entry_key(e)) for _, e in history if e.get("op") == "create"}
-    kept: dict[str, Record] = {}
+    copied: set[tuple[str, str]] = set()
+    entries = snap.tables["history"]
+    order = sorted(entries)  # history ids are in time order
+    kept: list[str] = []
     later: set[str] = set()
-    for hid, entry in reversed(history):
+    for hid in reversed(order):
+        entry = entries[hid]
         if str(entry.get("at", ""))[:10] <= cutoff:
-            kept[hid] = entry
+            kept.append(hid)
             continue
         table = tables.setdefault(entry["table"], {})
         doc = _entry_key(entry)
@@ -386,7 +393,11 @@ def rewind(snap: Snapshot, day: date) -> Snapshot:
                 later.add(str(gone["id"]).upper())
         elif entry["op"] == "delete":
             table[doc] = dict(entry["before"])
+            copied.add((entry["table"], doc))
         elif entry["op"] == "update" and doc in table:
+            if (entry["table"], doc) not in copied:
+                table[doc] = dict(table[doc])
+                copied.add((entry["table"], doc))
             record = table[doc]
             for change in entry.get("changes", []):
                 if "added" in change:
@@ -395,15 +406,15 @@ def rewind(snap: Snapshot, day: date) -> Snapshot:
                 else:
                     record[change["field"]] = change["old"]
     data: dict[str, dict[str, Any]] = {"meta": {"1": snap.meta}}
-    for name, table in tables.items():
-        data[name] = {str(doc_id): doc for doc_id, doc in sorted(table.items())}
-    data["history"] = {str(hid): entry for hid, entry in sorted(kept.items())}
+    data.update(tables)
+    data["history"] = {hid: entries[hid] for hid in reversed(kept)}
     past = Snapshot(data)
     past.notices = snap.notices
     past.recorded_by = day
     past.recorded_later = later
-    first = min((str(e.get("at", ""))[:10] for _, e in history), default=None)
+    first = min((str(e.get("at", ""))[:10] for e in entries.values()), default=None)
     if first is None or first > cutoff:
+        created = {(e["table"], _entry_key(e)) for e in entries.values() if e.get("op") == "create"}
         unknown = {
             name: sum(1 for doc_id in table if (name, doc_id) not in created)
             for name, table in tables.items()
