@@ -1,4 +1,5 @@
-"""The library's front door for changes: one method per command, one transaction each.
+"""The library's front door: reads (`snapshot`), and one method per change, one
+transaction each.
 
 The CLI makes one call here per command; tests and other programs can do the same.
 """
@@ -6,19 +7,20 @@ The CLI makes one call here per command; tests and other programs can do the sam
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from afi_tracker.api import actions, items, manual, measures, undo
 from afi_tracker.domain import clock
-from afi_tracker.domain.dates import parse_date
 from afi_tracker.domain.model import Action, ActionStatus, Item, Measure, Report
-from afi_tracker.importers.apply import ImportOutcome, import_file
 
 if TYPE_CHECKING:
+    from afi_tracker.api import undo
     from afi_tracker.api.plan import PlanOutcome
-from afi_tracker.store.store import Store
+    from afi_tracker.importers.apply import ImportOutcome
+from afi_tracker.errors import InvalidValue
+from afi_tracker.store.store import Snapshot, Store, Transaction, rewind
 
 
 class Tracker:
@@ -26,8 +28,8 @@ class Tracker:
         self,
         store: Store,
         *,
-        by: str,
-        command: str,
+        by: str = "",
+        command: str = "",
         today: date | None = None,
         day_first: bool = True,
         allow_self_sign_off: bool = False,
@@ -41,7 +43,26 @@ class Tracker:
         self.today = today or clock.today()
         self.day_first = day_first
 
+    def snapshot(self, as_of: date | None = None) -> Snapshot:
+        """The store as it is now, or as it was recorded by the end of `as_of`
+        (from the history; `notices` says when the history cannot tell)."""
+        snap = self.store.load()
+        return snap if as_of is None else rewind(snap, as_of)
+
+    def _who(self) -> str:
+        # Every change is signed: a store's history must say who made each one.
+        if not self.by.strip():
+            raise InvalidValue("who is making this change is not known", code="who-unknown")
+        return self.by
+
+    def _change(
+        self, *, dry_run: bool = False, create: bool = False
+    ) -> AbstractContextManager[Transaction]:
+        return self.store.transaction(self.command, self._who(), dry_run=dry_run, create=create)
+
     def _date(self, text: str | None) -> date | None:
+        from afi_tracker.domain.dates import parse_date
+
         if text is None:
             return None
         return parse_date(text, self.today, day_first=self.day_first)
@@ -56,8 +77,10 @@ class Tracker:
         status: str = ActionStatus.PLANNED,
         note: str | None = None,
     ) -> Action:
+        from afi_tracker.api import actions
+
         due_date = self._date(due)
-        with self.store.transaction(self.command, self.by) as tx:
+        with self._change() as tx:
             return actions.add(tx, item, title, owners, due_date, status=status, note=note)
 
     def update(
@@ -75,10 +98,12 @@ class Tracker:
         evidence: list[str] | None = None,
         description: str | None = None,
     ) -> Action:
+        from afi_tracker.api import actions
+
         if status is not None:
             actions.check_status(status)
         due_date = self._date(due)
-        with self.store.transaction(self.command, self.by) as tx:
+        with self._change() as tx:
             return actions.update(
                 tx,
                 handle,
@@ -103,7 +128,9 @@ class Tracker:
         evidence: list[str] | None = None,
         description: str | None = None,
     ) -> Action:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import actions
+
+        with self._change() as tx:
             return actions.transition(
                 tx,
                 tx.action(handle),
@@ -114,11 +141,15 @@ class Tracker:
             )
 
     def reopen(self, handle: str, reason: str | None = None) -> Action:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import actions
+
+        with self._change() as tx:
             return actions.reopen(tx, handle, reason)
 
     def delete(self, handle: str) -> Action:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import actions
+
+        with self._change() as tx:
             return actions.delete(tx, handle)
 
     def close_item(
@@ -129,7 +160,9 @@ class Tracker:
         force: bool = False,
         description: str | None = None,
     ) -> Item:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import items
+
+        with self._change() as tx:
             return items.close(
                 tx,
                 handle,
@@ -140,15 +173,21 @@ class Tracker:
             )
 
     def sign_off(self, handle: str) -> Item:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import items
+
+        with self._change() as tx:
             return items.sign_off(tx, handle, allow_self=self.allow_self_sign_off)
 
     def respond(self, handle: str, verdict: str, text: str) -> Item:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import items
+
+        with self._change() as tx:
             return items.respond(tx, handle, verdict, text)
 
     def set_item(self, handle: str, status: str, reason: str | None) -> Item:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import items
+
+        with self._change() as tx:
             return items.set_status(tx, handle, status, reason)
 
     def import_report(
@@ -167,12 +206,14 @@ class Tracker:
         under another key is imported again only with allow_copy; otherwise nothing
         is written.
         """
+        from afi_tracker.importers.apply import import_file
+
         return import_file(
             self.store,
             path,
             key=key,
             dry_run=dry_run,
-            by=self.by,
+            by=self._who(),
             command=self.command,
             allow_supersede=allow_supersede,
             allow_copy=allow_copy,
@@ -196,7 +237,7 @@ class Tracker:
         from afi_tracker.api.plan import PlanRefused, apply_plan
         from afi_tracker.importers.plan import read_plan
 
-        with self.store.transaction(self.command, self.by, dry_run=dry_run) as tx:
+        with self._change(dry_run=dry_run) as tx:
             plan = read_plan(
                 path,
                 tx,
@@ -226,6 +267,8 @@ class Tracker:
         lower_is_better: bool = False,
         finding: str | None = None,
     ) -> Measure:
+        from afi_tracker.api import measures
+
         by_date = self._date(by)
         assert by_date is not None
         spec = measures.MeasureSpec(
@@ -239,14 +282,16 @@ class Tracker:
             lower_is_better=lower_is_better,
             finding=finding,
         )
-        with self.store.transaction(self.command, self.by) as tx:
+        with self._change() as tx:
             return measures.add(tx, spec)
 
     def record_reading(
         self, handle: str, value: str, *, on: str | None = None, source: str | None = None
     ) -> Measure:
+        from afi_tracker.api import measures
+
         day = self._date(on) or self.today
-        with self.store.transaction(self.command, self.by) as tx:
+        with self._change() as tx:
             return measures.record_reading(tx, handle, value, day, source)
 
     def adopt(
@@ -257,7 +302,9 @@ class Tracker:
         report: str | None = None,
         item: str | None = None,
     ) -> Action:
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import measures
+
+        with self._change() as tx:
             return measures.adopt(tx, report, item, handle, owners)
 
     def add_report(
@@ -272,8 +319,10 @@ class Tracker:
         judgement: str | None = None,
     ) -> Report:
         """A report added by hand, for one no importer reads."""
+        from afi_tracker.api import manual
+
         when = self._date(published)
-        with self.store.transaction(self.command, self.by, create=True) as tx:
+        with self._change(create=True) as tx:
             return manual.add_report(
                 tx,
                 title=title,
@@ -294,8 +343,10 @@ class Tracker:
         question: str | None = None,
         deadline: str | None = None,
     ) -> Item:
+        from afi_tracker.api import manual
+
         when = self._date(deadline)
-        with self.store.transaction(self.command, self.by) as tx:
+        with self._change() as tx:
             return manual.add_item(
                 tx, report, kind_text=kind, text=text, question=question, deadline=when
             )
@@ -304,11 +355,15 @@ class Tracker:
         self, handle: str, *, text: str | None = None, deadline: str | None = None
     ) -> Item:
         """Correct an item's text or deadline; the old value stays in the history."""
+        from afi_tracker.api import manual
+
         when = self._date(deadline)
-        with self.store.transaction(self.command, self.by) as tx:
+        with self._change() as tx:
             return manual.edit_item(tx, handle, text=text, deadline=when)
 
     def undo(self, *, force: bool = False) -> undo.Undone:
         """Revert the last command; only the current user's unless `force`."""
-        with self.store.transaction(self.command, self.by) as tx:
+        from afi_tracker.api import undo
+
+        with self._change() as tx:
             return undo.undo_last(tx, force=force)

@@ -30,7 +30,6 @@ from afi_tracker.cli.root import (
     _load,
     _one_line,
     _say,
-    _store,
     _today,
     _tracker,
     app,
@@ -305,7 +304,7 @@ def delete(
     Example: afi delete A4 --yes
     """
     if not yes:
-        _store().load().action(handle)  # a mistyped handle fails before any question
+        _load(None).action(handle)  # a mistyped handle fails before any question
         if not root._interactive():  # looked up at call time: tests stand in a terminal
             raise UsageError("deleting needs --yes when there is no terminal to ask on")
         if not typer.confirm(f"Delete action {_one_line(handle)}?"):

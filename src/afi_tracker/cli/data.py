@@ -13,6 +13,7 @@ from afi_tracker.cli.root import (
     RecordFormatOption,
     _as_of,
     _emit,
+    _load,
     _say,
     _settings,
     _store,
@@ -97,7 +98,7 @@ def reports(fmt: DataFormatOption = ListDataFormat.table) -> None:
     """
     from afi_tracker.render.listings import reports_listing
 
-    _emit(fmt, "listing", reports_listing(_store().load()))
+    _emit(fmt, "listing", reports_listing(_load(None)))
 
 
 @app.command(rich_help_panel=DATA)
@@ -118,7 +119,7 @@ def log(
     from afi_tracker.render.listings import history_listing
 
     since_date = _as_of(since) if since else None
-    _emit(fmt, "listing", history_listing(_store().load(), since_date, by, limit or None))
+    _emit(fmt, "listing", history_listing(_load(None), since_date, by, limit or None))
 
 
 @app.command(rich_help_panel=DATA)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from afi_tracker.cli.root import DATA, _emit, _say, _store, app
+from afi_tracker.cli.root import DATA, _emit, _load, _say, _store, app
 from afi_tracker.errors import AfiError
 from afi_tracker.render import RecordFormat
 
@@ -254,7 +254,7 @@ def conflicts(
     from afi_tracker.render.base import Column, Listing
     from afi_tracker.reports.conflicts import open_conflicts, settle_hint
 
-    found = open_conflicts(_store().load())
+    found = open_conflicts(_load(None))
     rows = [
         {
             "record": c.record,

@@ -22,6 +22,7 @@ HINTS: Final[dict[str, str]] = {
     "baseline-required": "give --baseline VALUE, or --from-finding F1",
     "finding-unit": "leave out --unit, or give --unit {unit}",
     "target-wrong-side": "check the target, and --lower-is-better (given or not)",
+    "who-unknown": "give --by NAME, or set AFI_USER",
     "no-store": "run `afi import REPORT.txt` to create one, or pass --db PATH",
     "store-invalid": "run `afi doctor` to list every problem; afi will not overwrite it",
     "store-read-only": "ask its owner to give you write access, or work on a copy",

@@ -23,7 +23,6 @@ from afi_tracker.cli.root import (
     _emit_action,
     _load,
     _say,
-    _store,
     _tracker,
     app,
 )
@@ -59,7 +58,7 @@ def items(
     """
     from afi_tracker.render.listings import check_kind, items_listing
 
-    _emit(fmt, "listing", items_listing(_store().load(), report, check_kind(kind)))
+    _emit(fmt, "listing", items_listing(_load(None), report, check_kind(kind)))
 
 
 @app.command(rich_help_panel=TRACKING)

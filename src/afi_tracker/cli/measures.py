@@ -23,7 +23,6 @@ from afi_tracker.cli.root import (
     _emit_action,
     _load,
     _say,
-    _store,
     _tracker,
     app,
 )
@@ -123,7 +122,7 @@ def findings(
         return
     from afi_tracker.render.outcomes import findings_listing
 
-    _emit(fmt, "listing", findings_listing(_store().load(), report, item))
+    _emit(fmt, "listing", findings_listing(_load(None), report, item))
 
 
 @measure_app.command("add")

@@ -407,12 +407,9 @@ def _load(as_of: str | None) -> "Snapshot":
     When the history cannot say, the store's notices get one line, printed on
     stderr after the command.
     """
-    snap = _store().load()
-    if not as_of:
-        return snap
-    from afi_tracker.store.store import rewind
+    from afi_tracker.api.tracker import Tracker
 
-    return rewind(snap, _as_of(as_of))
+    return Tracker(_store()).snapshot(_as_of(as_of) if as_of else None)
 
 
 def _today() -> date:
