@@ -567,7 +567,9 @@ def test_as_of_answers_from_what_was_recorded_by_that_day(tmp_path, runner):
     early = invoke(runner, "--db", str(db), "status", "--as-of", "01/01/2026", "-f", "json")
     assert early.exit_code == 0, early.output
     assert json.loads(early.stdout)["reports"] == []
-    assert early.stderr == ""
+    assert early.stderr == (
+        "Note: nothing was recorded in this store by 2026-01-01: its history starts on 2026-01-02\n"
+    )
 
     def shown(handle: str, day: str) -> dict:
         result = invoke(runner, "--db", str(db), "show", handle, "--as-of", day, "-f", "json")

@@ -362,7 +362,9 @@ def rewind(snap: Snapshot, day: date) -> Snapshot:
     were. When the history cannot say (it is empty, or starts after `day`, and
     some records have no creation in it, as in a store migrated from before
     history was kept), one notice says so: those records are shown as they were
-    when the history began.
+    when the history began. When the history starts after `day` and holds every
+    record's creation, the answer is empty and a notice says that nothing was
+    recorded by then.
     """
     if day >= clock.now().date():
         # Nothing recorded so far is later than the end of today (UTC): the store
@@ -442,7 +444,13 @@ def _unknown_past(unknown: dict[str, int], first: str | None, cutoff: str) -> st
         if unknown.get(table)
     ]
     if not parts:
-        return None
+        if first is None:
+            return None
+        # The history can say: nothing. Said, so that an empty answer is not taken
+        # for a store that was empty (a plan adopted later has no earlier record).
+        return (
+            f"Note: nothing was recorded in this store by {cutoff}: its history starts on {first}"
+        )
     counted = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     if first is None:
         return (
