@@ -209,3 +209,24 @@ def test_the_summary_of_many_reports_reads_at_any_width(runner, many_reports, wi
         if width >= 80:  # a table: actions done/total is a column or under the key
             assert f"{report['actions_done']}/{report['actions_total']}" in row, row
     assert "All reports: 0/72 items complete" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_columns_left_out_are_folded_under_the_widest_text(runner, db, width):
+    """Regression: `afi due` at 80 columns folded "Item: I3 · Status: planned" into the
+    10-character Owner column, one fragment a line. Each left-out value stays whole."""
+    with on(WORK_DAY):
+        for item, title, owner in [
+            ("I3", "Publish stop and search analysis", "DS Jones"),
+            ("I2", "Joint review", "Insp Patel"),
+        ]:
+            result = invoke(
+                runner, "--db", str(db), "add", item, title, "--owner", owner, "--due", "01/04/2025"
+            )
+            assert result.exit_code == 0, result.output
+    out = run(runner, db, "due", "--as-of", AS_OF, width=width)
+    lines = out.splitlines()
+    assert not [line for line in lines if line.strip() in ("·", "Item:", "Status:")], out
+    for handle, item in (("A1", "I3"), ("A2", "I2")):
+        row = next(line for line in lines if re.search(rf"\b{handle}\b", line))
+        assert re.search(rf"\b{item}\b", row) or any(f"Item: {item}" in line for line in lines), out

@@ -68,10 +68,14 @@ class Plan:
     dropped: list[Col] = field(default_factory=list)  # in the order they were shown
 
     def main(self) -> int | None:
-        """The index of the column that carries the left-out columns' values."""
+        """The index of the column that carries the left-out columns' values: the
+        widest never-dropped text column (a short Owner column wraps them a word a line)."""
+        if not self.columns:
+            return None
         texts = [i for i, c in enumerate(self.columns) if c.wrap]
-        first = [i for i in texts if self.columns[i].priority == 0]
-        return (first or texts or [0])[0] if self.columns else None
+        if not texts:
+            return 0
+        return max(texts, key=lambda i: (self.columns[i].priority == 0, self.widths[i], -i))
 
     def folded(self, row: int) -> str:
         """`Header: value · ...` of the columns left out, for one row."""
