@@ -666,6 +666,13 @@ def test_as_of_before_the_history_begins_says_so(tmp_path, runner):
         "by 2020-01-01; shown as they were on 2026-01-10: 1 report, 8 items and 2 actions\n"
     )
     assert [a["id"] for a in json.loads(early.stdout)] == ["A1", "A2"]  # A3 came later
+    # a record added after the day is an error saying so, in one line
+    shown = invoke(runner, "--db", str(db), "show", "A3", "--as-of", "01/01/2020")
+    assert shown.exit_code == 1
+    assert shown.stderr == (
+        "Error: action A3 was recorded after 2020-01-01 "
+        "(--as-of shows the record as it stood that day: give a later date)\n"
+    )
     for day in ("10/01/2026", "11/01/2026"):
         known = invoke(runner, "--db", str(db), "list", "--as-of", day, "-f", "json")
         assert known.exit_code == 0, known.output

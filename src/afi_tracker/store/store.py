@@ -174,6 +174,7 @@ class Snapshot:
         # A rewound snapshot (rewind()): its day, and the handles first recorded after it.
         self.recorded_by: date | None = None
         self.recorded_later: set[str] = set()
+        self.rewind_note: str | None = None
 
     @property
     def reports(self) -> list[Report]:
@@ -248,6 +249,8 @@ class Snapshot:
             return key, self.tables[table][key]
         if self.recorded_by is not None and text in self.recorded_later:
             day = self.recorded_by.isoformat()
+            if self.rewind_note in self.notices:
+                self.notices.remove(self.rewind_note)  # the error says it: one line
             raise NotFound(
                 f"{noun} {text} was recorded after {day}", code="recorded-later", day=day
             )
@@ -422,6 +425,7 @@ def rewind(snap: Snapshot, day: date) -> Snapshot:
             for name, table in tables.items()
         }
         note = _unknown_past(unknown, first, cutoff)
+        past.rewind_note = note
         if note and note not in past.notices:
             past.notices.append(note)
     return past
