@@ -265,3 +265,28 @@ def test_a_report_title_in_a_hero_banner_is_kept():
         "<h2>Areas for improvement</h2><ul><li>The service should act.</li></ul></main></body>"
     )
     assert text == "Northshire 2022\n\nAreas for improvement\n\n• The service should act.\n"
+
+
+def test_a_random_file_named_pdf_is_one_line_with_no_pypdf_warnings(db: Path, tmp_path: Path):
+    """pypdf logs "invalid pdf header" and "EOF marker not found" for such a file;
+    afi's own Error line must be all that reaches stderr. A real process, because
+    pytest's log capture would swallow the warnings under CliRunner."""
+    import os
+    import random
+    import subprocess
+    import sys
+
+    bad = tmp_path / "rnd.pdf"
+    bad.write_bytes(random.Random(2000).randbytes(2000))
+    before = db.read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "afi_tracker", "--db", str(db), "import", str(bad)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"Error: {bad} cannot be read as a PDF (")
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stdout == ""
+    assert db.read_bytes() == before

@@ -15,6 +15,8 @@ import codecs
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -266,13 +268,14 @@ def pdf_to_text(raw: bytes, name: str = "the PDF") -> str:
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(BytesIO(raw))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _Encrypted
-        pages = [
-            (page.extract_text(extraction_mode="layout") or "").splitlines()
-            for page in reader.pages
-        ]
+        with _pypdf_quiet():
+            reader = PdfReader(BytesIO(raw))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise _Encrypted
+            pages = [
+                (page.extract_text(extraction_mode="layout") or "").splitlines()
+                for page in reader.pages
+            ]
     except _Encrypted:
         raise NothingToImport(
             f"{name} is an encrypted PDF that afi cannot open",
@@ -298,6 +301,26 @@ def pdf_to_text(raw: bytes, name: str = "the PDF") -> str:
 
 class _Encrypted(Exception):
     pass
+
+
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """pypdf logs and warns about a damaged file ("invalid pdf header", "EOF marker
+    not found") on stderr; afi says what went wrong in its own one line instead."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("pypdf")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.CRITICAL + 1)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def _shape(line: str) -> str:
