@@ -210,3 +210,35 @@ def test_export_s55_docx_has_the_action_table_and_the_response(runner, db, tmp_p
         ["Action", "Lead", "Target date", "Status"],
         ["Publish analysis", "Supt Patel", "30 June 2025", "planned"],
     ]
+
+
+def test_export_xlsx_round_trips_two_actions_with_one_title(runner, db, tmp_path):
+    """The Action ID column tells two same-titled actions of one item apart."""
+    for owner, due in (("Insp Patel", "03/04/2027"), ("DS Jones", "03/05/2027")):
+        added = afi(runner, db, "add", "I1", "Training review", "--owner", owner, "--due", due)
+        assert added.exit_code == 0, added.output
+    book = tmp_path / "p.xlsx"
+    assert afi(runner, db, "export", "-o", str(book)).exit_code == 0
+    before = db.read_bytes()
+    again = afi(runner, db, "import-plan", str(book), "--dry-run", "-f", "json")
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.stdout)
+    assert (len(data["new"]), len(data["changed"])) == (0, 0)
+    assert [r["action"] for r in data["unchanged"]] == ["A1", "A2"]
+    assert db.read_bytes() == before
+
+
+def test_import_plan_the_same_action_handle_twice_repeats(runner, db, tmp_path):
+    afi(runner, db, "add", "I1", "Training review", "--owner", "Insp Patel", "--due", "03/04/2027")
+    plan = tmp_path / "p.csv"
+    plan.write_text(
+        "Item,Action ID,Action,Owner\n"
+        "I1,A1,Training review,Insp Patel\n"
+        "I1,A1,Training review again,Insp Patel\n"
+        "I1,,Training review,Insp Patel\n",
+        encoding="utf-8",
+    )
+    result = afi(runner, db, "import-plan", str(plan), "--dry-run")
+    assert result.exit_code == 1
+    assert "Problem: row 3: repeats row 2 (same action A1)" in result.stderr
+    assert "Problem: row 4: repeats row 2 (same item I1 and action)" in result.stderr

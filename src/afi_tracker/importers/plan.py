@@ -514,6 +514,7 @@ def _match(
 ) -> None:
     keys = {r["key"] for r in snap.reports}
     seen: dict[tuple[str, str], int] = {}
+    titles: dict[tuple[str, str], int] = {}  # titles of the rows keyed by handle
     for row in plan.rows:
         row_report = report
         named = row.text("report")
@@ -548,10 +549,22 @@ def _match(
         if not title:
             row.skip = "no action in this row"
             continue
-        key = (row.item, title.casefold())
-        if key in seen:
-            row.problems.append(f"repeats row {seen[key]} (same item {row.item} and action)")
-            continue
+        # A row that names its action's handle (afi's own export) is that action:
+        # two actions may share a title, so only the same handle twice repeats.
+        handle_of = ACTION_HANDLE.match(row.text("action_id"))
+        titled = (row.item, title.casefold())
+        if handle_of:
+            key = (row.item, f"A{handle_of.group(1)}")
+            if key in seen:
+                row.problems.append(f"repeats row {seen[key]} (same action {key[1]})")
+                continue
+            titles.setdefault(titled, row.number)
+        else:
+            key = titled
+            if key in seen or key in titles:
+                first = seen.get(key, titles.get(key))
+                row.problems.append(f"repeats row {first} (same item {row.item} and action)")
+                continue
         seen[key] = row.number
         try:
             row.due = read_date(row.values.get("due"), today, day_first=day_first)
