@@ -725,3 +725,28 @@ def test_papers_and_timeline_as_of_come_from_the_record_of_that_day(tmp_path, ru
     assert timeline("09/01/2026") == [("I3", "2018-07-31")]
     assert timeline("15/01/2026") == [("I3", "2018-07-31"), ("A1", "2026-03-31")]
     assert timeline("15/03/2026") == [("I3", "2018-07-31"), ("A1", "2026-06-30")]
+
+
+def test_as_of_leaves_out_a_back_dated_reading_recorded_later(db, runner):
+    """A reading dated 1 January but recorded on 10 March was not in January's paper."""
+
+    def afi(*args: str):
+        result = invoke(runner, "--db", str(db), *args)
+        assert result.exit_code == 0, result.output
+        return result
+
+    with on("2025-12-01"):
+        afi("measure", "add", "I1", "Trained", "--baseline", "65", "--baseline-date",
+            "27/09/2019", "--target", "95", "--by", "31/03/2026")  # fmt: skip
+    with on("2026-03-10T09:30:00Z"):
+        afi("measure", "record", "M1", "80", "--on", "01/01/2026")
+
+    def latest(day: str):
+        rows = json.loads(afi("measure", "list", "--as-of", day, "-f", "json").stdout)
+        return rows[0]["latest"], rows[0]["latest_on"]
+
+    assert latest("15/01/2026") == (65, "2019-09-27")  # not yet recorded then
+    assert latest("10/03/2026") == (80, "2026-01-01")
+    log = json.loads(afi("log", "-f", "json").stdout)
+    # newest first; the hook's time is kept to the second, a date alone is noon UTC
+    assert [entry["at"] for entry in log[:2]] == ["2026-03-10T09:30:00Z", "2025-12-01T12:00:00Z"]
