@@ -242,3 +242,46 @@ def test_import_plan_the_same_action_handle_twice_repeats(runner, db, tmp_path):
     assert result.exit_code == 1
     assert "Problem: row 3: repeats row 2 (same action A1)" in result.stderr
     assert "Problem: row 4: repeats row 2 (same item I1 and action)" in result.stderr
+
+
+def test_export_csv_round_trips_through_import_plan(runner, db, tmp_path):
+    """afi's own CSV reads back like its XLSX: `action` is the handle, `action_title`
+    the title, `due` the action's date (not the item's `deadline`), `owner` every owner."""
+    assert afi(runner, db, "import-plan", str(HAND_WRITTEN)).exit_code == 0
+    edited = afi(runner, db, "item", "edit", "I1", "--deadline", "01/06/2027")
+    assert edited.exit_code == 0, edited.output
+    owners = afi(runner, db, "update", "A1", "--owner", "Insp Patel", "--owner", "DS Jones")
+    assert owners.exit_code == 0, owners.output
+    out = tmp_path / "p.csv"
+    assert afi(runner, db, "export", "-f", "csv", "-o", str(out)).exit_code == 0
+    before = db.read_bytes()
+    again = afi(runner, db, "import-plan", str(out), "--dry-run")
+    assert again.exit_code == 0, again.output
+    assert (
+        'Columns: "report" as report, "item" as ref, "item_text" as text, "action" as '
+        'action_id, "action_title" as action, "owner" as owner, "due" as due, '
+        '"action_status" as status'
+    ) in again.stderr
+    assert (
+        f"Would import plan {out}: 0 new, 0 changed, 6 unchanged, 3 skipped "
+        "(dry run: nothing written)"
+    ) in again.stderr
+    assert afi(runner, db, "import-plan", str(out)).exit_code == 0
+    assert db.read_bytes() == before
+
+
+def test_a_column_of_action_handles_is_never_read_as_titles(runner, db, tmp_path):
+    plan = tmp_path / "p.csv"
+    plan.write_text(
+        "Item,Action,Lead,Target date\nI1,A1,Insp Patel,03/04/2027\nI2,A2,DS Jones,03/05/2027\n",
+        encoding="utf-8",
+    )
+    before = db.read_bytes()
+    result = afi(runner, db, "import-plan", str(plan))
+    assert result.exit_code == 0, result.output
+    assert (
+        '"Action" holds action handles (A1, A2...), not titles: not read as the action'
+    ) in result.stderr
+    assert 'Columns: "Item" as ref, "Action" as action_id, "Lead" as owner' in result.stderr
+    assert "0 new, 0 changed, 0 unchanged, 2 skipped (nothing changed)" in result.stderr
+    assert db.read_bytes() == before

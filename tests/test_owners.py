@@ -319,9 +319,14 @@ def test_papers_join_the_names_and_sheets_read_back_keep_them_apart(runner, db, 
     again = json.loads(run(runner, db, "import-plan", str(book), "-f", "json").stdout)
     assert (len(again["new"]), len(again["changed"]), len(again["unchanged"])) == (0, 0, 2)
     assert db.read_bytes() == before
-    # The pack's CSV is not a plan import-plan reads back: it joins with ", ".
-    lines = list(csv.DictReader(io.StringIO(run(runner, db, "export", "-f", "csv").stdout)))
-    assert {r["owner"] for r in lines if r["action"]} == {"Insp Patel, DS Jones", "Patel, A"}
+    # The pack's CSV reads back too (#12), so it joins them with "; " like the XLSX.
+    out = tmp_path / "pack.csv"
+    run(runner, db, "export", "-f", "csv", "-o", str(out))
+    lines = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert {r["owner"] for r in lines if r["action"]} == {"Insp Patel; DS Jones", "Patel, A"}
+    again = json.loads(run(runner, db, "import-plan", str(out), "-f", "json").stdout)
+    assert (len(again["new"]), len(again["changed"]), len(again["unchanged"])) == (0, 0, 2)
+    assert db.read_bytes() == before
 
 
 def test_split_owners_is_exact_for_any_text():

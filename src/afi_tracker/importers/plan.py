@@ -315,8 +315,25 @@ def _mapping_lookup(mapping: dict[str, str]) -> dict[str, str]:
     return {header_key(column): name for column, name in mapping.items()}
 
 
+# afi's own CSV export (`afi export -f csv`): its columns mean exactly these fields.
+# There `action` is the action's handle and `deadline` the item's, so the common
+# names would misread them; its `notes` (every note, dated) is not an update.
+AFI_EXPORT_COLUMNS: Final[dict[str, str]] = {
+    "report": "report",
+    "item": "ref",
+    "item text": "text",
+    "action": "action_id",
+    "action title": "action",
+    "owner": "owner",
+    "due": "due",
+    "action status": "status",
+}
+_AFI_EXPORT_SIGNATURE: Final = frozenset({"item", "item text", "action", "action title", "due"})
+
+
 def recognise(headers: list[Any], mapping: dict[str, str]) -> dict[int, str]:
-    """Column index -> field, by --map first, then by the common names."""
+    """Column index -> field, by --map first, then afi's own export's names when
+    the header row is that export's, else the common names."""
     wanted = _mapping_lookup(mapping)
     taken: dict[int, str] = {}
     used: set[str] = set()
@@ -325,6 +342,13 @@ def recognise(headers: list[Any], mapping: dict[str, str]) -> dict[int, str]:
         if key and key in wanted and wanted[key] not in used:
             taken[index] = wanted[key]
             used.add(wanted[key])
+    if _AFI_EXPORT_SIGNATURE <= set(keys):
+        for index, key in enumerate(keys):
+            name = AFI_EXPORT_COLUMNS.get(key)
+            if name and name not in used and index not in taken:
+                taken[index] = name
+                used.add(name)
+        return taken
     for name, names in FIELDS.items():
         if name in used:
             continue
@@ -472,6 +496,9 @@ def read_plan(
                 plan.notes.append(f"sheet {sheet.name}: no recognisable columns; passed over")
             continue
         headers = sheet.rows[start]
+        taken, note = _no_handles_as_titles(sheet.rows, start, taken, mapping)
+        if note:
+            plan.notes.append(note)
         plan.columns[sheet.name] = {str(headers[i]).strip(): name for i, name in taken.items()}
         previous: dict[str, Any] = {}
         for offset, cells in enumerate(sheet.rows[start + 1 :], start=start + 2):
@@ -498,6 +525,28 @@ def read_plan(
         )
     _match(plan, snap, today, report, extra, day_first)
     return plan
+
+
+def _no_handles_as_titles(
+    rows: list[list[Any]], start: int, taken: dict[int, str], mapping: dict[str, str]
+) -> tuple[dict[int, str], str | None]:
+    """A column taken as the action's title whose every value is an action handle
+    (A1, A2...) holds handles, not titles: it becomes the action-id column (when
+    there is none) and the title is looked for among the other columns."""
+    column = next((i for i, name in taken.items() if name == "action"), None)
+    if column is None:
+        return taken, None
+    values = [r[column] for r in rows[start + 1 :] if column < len(r) and _filled(r[column])]
+    if not values or not all(ACTION_HANDLE.match(str(v)) for v in values):
+        return taken, None
+    headers = list(rows[start])
+    headers[column] = None
+    again = {i: name for i, name in recognise(headers, mapping).items() if i != column}
+    if "action_id" not in again.values():
+        again[column] = "action_id"
+    name = str(rows[start][column]).strip()
+    note = f'"{name}" holds action handles (A1, A2...), not titles: not read as the action'
+    return dict(sorted(again.items())), note
 
 
 def _filled(value: Any) -> bool:

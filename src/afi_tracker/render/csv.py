@@ -196,7 +196,7 @@ def pack(view: PackView) -> str:
                     row.update(
                         action=action.id,
                         action_title=action.title,
-                        owner=action.owner,
+                        owner=action.plan_owner,
                         due=action.due,
                         action_status=action.status,
                         evidence=action.evidence,
