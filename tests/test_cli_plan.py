@@ -285,3 +285,58 @@ def test_a_column_of_action_handles_is_never_read_as_titles(runner, db, tmp_path
     assert 'Columns: "Item" as ref, "Action" as action_id, "Lead" as owner' in result.stderr
     assert "0 new, 0 changed, 0 unchanged, 2 skipped (nothing changed)" in result.stderr
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("export", "-o", "out.pdf"),
+            "Error: cannot write out.pdf: this command writes .md, .markdown, .html, .htm, "
+            ".csv, .json or .xlsx files, or give --format (see `afi export -h`)\n",
+        ),
+        (
+            ("export", "s55", "-o", "s55.PDF"),
+            "Error: cannot write s55.PDF: this command writes .md, .markdown, .html, .htm, "
+            ".json or .docx files, or give --format (see `afi export s55 -h`)\n",
+        ),
+        (
+            ("export", "s55", "-o", "s55.csv"),
+            "Error: cannot write s55.csv: this command writes .md, .markdown, .html, .htm, "
+            ".json or .docx files, or give --format (see `afi export s55 -h`)\n",
+        ),
+    ],
+)
+def test_export_to_an_extension_it_does_not_write_is_a_usage_error(
+    runner, db, tmp_path, args, line
+):
+    result = afi(runner, db, *args)
+    assert (result.exit_code, result.stderr, result.stdout) == (2, line, "")
+    assert list(tmp_path.glob("*.pdf")) + list(tmp_path.glob("*.PDF")) == []
+    assert not (tmp_path / "s55.csv").exists()
+
+
+def test_export_format_given_wins_over_the_name_and_no_extension_is_the_default(
+    runner, db, tmp_path
+):
+    named = afi(runner, db, "export", "-f", "html", "-o", "pack.pdf")
+    assert named.exit_code == 0, named.output
+    assert (tmp_path / "pack.pdf").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    bare = afi(runner, db, "export", "-o", "pack")
+    assert bare.exit_code == 0, bare.output
+    assert (tmp_path / "pack").read_text(encoding="utf-8") == afi(runner, db, "export").stdout
+
+
+def test_output_dash_is_stdout(runner, db, tmp_path):
+    result = afi(runner, db, "export", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == afi(runner, db, "export").stdout
+    assert result.stderr == ""
+    status = afi(runner, db, "status", "-f", "json", "-o", "-")
+    assert status.exit_code == 0, status.output
+    assert json.loads(status.stdout)
+    assert not (tmp_path / "-").exists()
+    book = afi(runner, db, "export", "-f", "xlsx", "-o", "-")
+    assert book.exit_code == 2
+    assert book.stderr == "Error: the xlsx format is a file: add -o FILE (see `afi export -h`)\n"
+    assert not (tmp_path / "-").exists()

@@ -21,6 +21,7 @@ from afi_tracker.cli.root import (
     _emit,
     _emit_action,
     _load,
+    _output_format,
     _say,
     _tracker,
     app,
@@ -187,16 +188,6 @@ def item_respond(
     _emit_action(fmt, item)
 
 
-S55_SUFFIXES = {
-    ".docx": S55Format.docx,
-    ".md": S55Format.markdown,
-    ".markdown": S55Format.markdown,
-    ".html": S55Format.html,
-    ".htm": S55Format.html,
-    ".json": S55Format.json,
-}
-
-
 @export_app.command("s55")
 def export_s55(
     report: ReportOption = None,
@@ -234,12 +225,11 @@ def export_s55(
     """
     from afi_tracker.reports.s55 import build
 
-    if fmt is None:
-        fmt = S55_SUFFIXES.get(output.suffix.lower(), S55Format.markdown) if output else None
+    chosen = _output_format(fmt, "s55", output, S55Format.markdown)
     view = build(_load(as_of), _as_of(as_of), report, include_all=include_all, scrutiny=scrutiny)
     for missing in view.missing:
         _say(
             f"No response recorded for recommendation {missing} "
             "(record one with `afi item respond ITEM --accepted --text ...`)"
         )
-    _emit(fmt or S55Format.markdown, "s55", view, output)
+    _emit(chosen, "s55", view, output)

@@ -17,6 +17,7 @@ from afi_tracker.cli.root import (
     _as_of,
     _emit,
     _load,
+    _output_format,
     _settings,
     _store,
     app,
@@ -116,17 +117,6 @@ export_app = typer.Typer(
 )
 app.add_typer(export_app, name="export", rich_help_panel=REPORTING)
 
-# What -o FILE's extension means when --format is not given.
-PACK_SUFFIXES = {
-    ".md": PackFormat.markdown,
-    ".markdown": PackFormat.markdown,
-    ".html": PackFormat.html,
-    ".htm": PackFormat.html,
-    ".csv": PackFormat.csv,
-    ".json": PackFormat.json,
-    ".xlsx": PackFormat.xlsx,
-}
-
 
 @export_app.callback(invoke_without_command=True)
 def export(
@@ -161,11 +151,10 @@ def export(
         return
     from afi_tracker.reports.pack import build
 
-    if fmt is None:
-        fmt = PACK_SUFFIXES.get(output.suffix.lower(), PackFormat.markdown) if output else None
+    chosen = _output_format(fmt, "pack", output, PackFormat.markdown)
     amber = _settings()["rag.amber_days"]
     view = build(_load(as_of), _as_of(as_of), report, amber_days=amber)
-    _emit(fmt or PackFormat.markdown, "pack", view, output)
+    _emit(chosen, "pack", view, output)
 
 
 @app.command(rich_help_panel=REPORTING)

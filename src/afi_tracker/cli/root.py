@@ -319,10 +319,50 @@ def _say(message: str) -> None:
     typer.echo(_one_line(message), err=True)
 
 
+# What -o FILE's extension means for a command whose --format follows the file's
+# name (export, export s55): the one table; a command offers those of its formats.
+OUTPUT_SUFFIXES = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+}
+
+
+def _output_format(fmt: str | None, view_name: str, output: Path | None, default: str) -> str:
+    """The format to write: `fmt` when given (whatever the file's name), else
+    `output`'s extension's, else `default`. An extension that names none of the
+    view's formats is a usage error, so a .pdf never gets Markdown inside."""
+    from afi_tracker.render import FORMATS, View
+
+    if fmt is not None:
+        return fmt
+    name = output.name if output is not None and str(output) != "-" else ""
+    suffix = Path(name).suffix.lower()
+    if not suffix:
+        return default
+    offered = set(FORMATS[View(view_name)])
+    known = {ext: name for ext, name in OUTPUT_SUFFIXES.items() if name in offered}
+    if suffix not in known:
+        *most, last = known
+        raise UsageError(
+            f"cannot write {name}: this command writes {', '.join(most)} or {last} "
+            "files, or give --format"
+        )
+    return known[suffix]
+
+
 def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> None:
-    """Render `view` in `fmt` to stdout, or to `output` when -o is given."""
+    """Render `view` in `fmt` to stdout, or to `output` when -o is given (`-o -`
+    is stdout, as `afi import -` reads stdin)."""
     from afi_tracker.render import renderer
 
+    if output is not None and str(output) == "-":
+        output = None
     result = renderer(fmt, view_name)(view)
     if output is None:
         if isinstance(result, bytes):
