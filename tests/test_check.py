@@ -185,6 +185,21 @@ def test_unreadable_or_missing_store_is_exit_2(runner, tmp_path, content):
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
 
 
+def test_a_table_damaged_by_hand_is_exit_2_like_a_damaged_file(runner, db):
+    """Regression: tables are parsed as first read, and a stray comma inside `items`
+    surfaced mid-check as exit 1 (a failed check) instead of 2 (nothing checked)."""
+    text = db.read_text()
+    start = text.index('"items":{\n') + len('"items":{\n')
+    end = text.index("\n", start)
+    db.write_text(text[:end] + "," + text[end:])
+    before = db.read_bytes()
+    result = invoke(runner, "--db", str(db), "check")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: store {db} is not valid JSON: ")
+    assert result.stderr.count("\n") == 1
+    assert db.read_bytes() == before
+
+
 def test_warn_window_and_stale_period_are_adjustable():
     snap = snapshot(ONE_ITEM, [{"due": "2025-04-20", "updated": "2025-03-20T10:00:00Z"}])
     assert codes(snap) == []

@@ -214,7 +214,9 @@ class CheckUnreadable(StoreCorrupt):
 
 def run(store: Store, options: Options) -> CheckResult:
     try:
-        snap = store.load()
+        # Tables are parsed as they are first read, so a damaged one may show
+        # only during evaluation: it is the same unreadable store then.
+        return _run(store, options)
     except StoreCorrupt:
         # Parses but does not validate (AFI100, a finding), or does not parse (exit 2).
         try:
@@ -231,6 +233,10 @@ def run(store: Store, options: Options) -> CheckResult:
         return CheckResult(options.as_of.isoformat(), store.label, options.strict, findings, {})
     except StoreError as exc:
         raise CheckUnreadable(exc.message, exc.hint, code=exc.code, **exc.data) from None
+
+
+def _run(store: Store, options: Options) -> CheckResult:
+    snap = store.load()
     if options.recorded_by is not None:
         snap = rewind(snap, options.recorded_by)
     if options.report is not None:
