@@ -260,7 +260,7 @@ def test_export_csv_round_trips_through_import_plan(runner, db, tmp_path):
     assert (
         'Columns: "report" as report, "item" as ref, "item_text" as text, "action" as '
         'action_id, "action_title" as action, "owner" as owner, "due" as due, '
-        '"action_status" as status'
+        '"action_status" as status, "latest_update" as update'
     ) in again.stderr
     assert (
         f"Would import plan {out}: 0 new, 0 changed, 6 unchanged, 3 skipped "
@@ -268,6 +268,25 @@ def test_export_csv_round_trips_through_import_plan(runner, db, tmp_path):
     ) in again.stderr
     assert afi(runner, db, "import-plan", str(out)).exit_code == 0
     assert db.read_bytes() == before
+    # A board member's edits to the CSV come back in as changes, as from the XLSX.
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    edited_row = next(r for r in rows if r["action"] == "A2")
+    edited_row.update(due="2027-06-30", action_status="Complete", latest_update="Delivered")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    out.write_text(buffer.getvalue(), encoding="utf-8")
+    changed = afi(runner, db, "import-plan", str(out), "-f", "json")
+    assert changed.exit_code == 0, changed.output
+    data = json.loads(changed.stdout)
+    assert (len(data["new"]), len(data["unchanged"])) == (0, 5)
+    assert [(r["action"], r["changes"]) for r in data["changed"]] == [
+        ("A2", ["due", "note", "status"])
+    ]
 
 
 def test_a_column_of_action_handles_is_never_read_as_titles(runner, db, tmp_path):

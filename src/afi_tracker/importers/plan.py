@@ -317,7 +317,8 @@ def _mapping_lookup(mapping: dict[str, str]) -> dict[str, str]:
 
 # afi's own CSV export (`afi export -f csv`): its columns mean exactly these fields.
 # There `action` is the action's handle and `deadline` the item's, so the common
-# names would misread them; its `notes` (every note, dated) is not an update.
+# names would misread them; its `notes` (every note, dated) is not an update,
+# its `latest_update` (the last note alone) is.
 AFI_EXPORT_COLUMNS: Final[dict[str, str]] = {
     "report": "report",
     "item": "ref",
@@ -327,6 +328,7 @@ AFI_EXPORT_COLUMNS: Final[dict[str, str]] = {
     "owner": "owner",
     "due": "due",
     "action status": "status",
+    "latest update": "update",
 }
 _AFI_EXPORT_SIGNATURE: Final = frozenset({"item", "item text", "action", "action title", "due"})
 

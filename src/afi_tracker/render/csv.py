@@ -166,6 +166,9 @@ def pack(view: PackView) -> str:
         "evidence",
         "action_status_reason",
         "notes",
+        # Added so the CSV reads back like the XLSX: the last note alone, which
+        # import-plan reads as the update (columns are only ever added at the end).
+        "latest_update",
     ]
     rows = []
     for report in view.reports:
@@ -202,6 +205,7 @@ def pack(view: PackView) -> str:
                         evidence=action.evidence,
                         action_status_reason=action.status_reason,
                         notes=action.notes,
+                        latest_update=action.latest_update,
                     )
                 rows.append(row)
     return _write(keys, rows)
