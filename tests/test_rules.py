@@ -16,6 +16,7 @@ from afi_tracker.domain.rules import (
     is_open,
     is_overdue,
     is_stale,
+    long_past,
     needs_action,
     rag,
 )
@@ -139,3 +140,9 @@ def rate(
 )
 def test_rag_and_its_reason_at_each_boundary(kwargs, expected):
     assert rate(**kwargs) == expected
+
+
+def test_a_deadline_is_long_past_only_beyond_a_year():
+    today = date(2026, 11, 27)
+    assert not long_past(today - timedelta(days=365), today)  # exactly a year: no warning
+    assert long_past(today - timedelta(days=366), today)
