@@ -165,10 +165,14 @@ def test_empty_list_is_not_an_error(runner, db):
 
 def test_user_text_is_stored_exactly_and_shown_literally(runner, db):
     title = "[bold red]Urgent[/] :smile: [link=http://evil]x[/link]"
-    owner = "Sgt \x1b[31mRed\x1b]8;;http://evil\x07 \u202eevil\x9b"
-    run(runner, db, "add", "I1", title, "--owner", owner, "--due", "eom")
-    (stored,) = json.loads(db.read_text())["actions"].values()
-    assert (stored["title"], stored["owners"]) == (title, [owner])
+    hostile = "Sgt \x1b[31mRed\x1b]8;;http://evil\x07 \u202eevil\x9b"
+    # An owner name is looked up by what people see, so one with controls in it
+    # is refused at entry (test_owners.py); a note keeps them, shown cleaned.
+    refused = run(runner, db, "add", "I1", title, "--owner", hostile, "--due", "eom", code=2)
+    assert "\x1b" not in refused.stderr and "\u202e" not in refused.stderr
+    run(runner, db, "add", "I1", title, "--owner", "Sgt Red", "--note", hostile, "--due", "eom")
+    record = json.loads(run(runner, db, "show", "A1", "-f", "json").stdout)
+    assert (record["title"], record["notes"][0]["text"]) == (title, hostile)
     for args in (["list"], ["show", "A1"], ["show", "I1"], ["log"]):
         out = run(runner, db, *args).stdout
         assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out, args

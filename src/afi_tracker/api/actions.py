@@ -16,6 +16,7 @@ from afi_tracker.domain.model import (
     Evidence,
     ItemStatus,
     new_key,
+    owner_key,
     owner_names,
     owners_of,
 )
@@ -159,6 +160,22 @@ def transition(
     return tx.update("actions", action, **changes)
 
 
+class Unchanged(AfiError):
+    """An update that would change nothing: nothing is written, no history entry
+    is made, and `afi undo` still reverts the command before. Not a failure
+    (exit 0); the record that already has the values is `action`."""
+
+    exit_code = 0
+
+    def __init__(self, action: Action) -> None:
+        super().__init__(
+            f"{action['id']} unchanged: it already has those values",
+            code="unchanged",
+            action=action["id"],
+        )
+        self.action = action
+
+
 def update(
     tx: Transaction,
     handle: str,
@@ -174,13 +191,24 @@ def update(
     evidence: list[str] | None = None,
     description: str | None = None,
 ) -> Action:
+    """Change what is given and differs. Asked for nothing, it refuses
+    (`nothing-to-change`); asked only for values the action already has, it
+    writes nothing and raises Unchanged, so no history entry says something
+    changed when nothing did."""
     action = tx.action(handle)
+    given = (title, owners, due, status) != (None,) * 4
+    if not (given or note or add_owners or remove_owners or evidence):
+        raise InvalidValue(
+            f"nothing to change on {action['id']}",
+            code="nothing-to-change",
+        )
     changes: dict[str, Any] = {}
-    if title is not None:
-        changes["title"] = _required(title, "title")
+    if title is not None and _required(title, "title") != action.get("title"):
+        changes["title"] = title
     if owners is not None or add_owners or remove_owners:
-        # The same owners again is no error, as the same title again is not.
-        changes["owners"] = changed_owners(action, owners, add_owners, remove_owners)
+        new_owners = changed_owners(action, owners, add_owners, remove_owners)
+        if new_owners != owners_of(action):
+            changes["owners"] = new_owners
     if due is not None and due.isoformat() != action.get("due"):
         if action.get("due") and not (reason and reason.strip()):
             raise InvalidValue(
@@ -195,15 +223,14 @@ def update(
         changes["notes"] = action.get("notes", []) + [{"text": note, "by": tx.by, "at": tx.at}]
     if evidence:
         changes["evidence"] = action.get("evidence", []) + _evidence(evidence, description, tx)
-    if not changes and status is None:
-        raise InvalidValue(
-            f"nothing to change on {action['id']}",
-            code="nothing-to-change",
-        )
+    moves = status is not None and status != action["status"]
+    if not changes and not moves:
+        raise Unchanged(action)
     if changes:
         changes["updated"] = tx.at
         action = tx.update("actions", action, **changes)
-    if status is not None and status != action["status"]:
+    if moves:
+        assert status is not None
         action = transition(tx, action, status, reason=reason)
     return action
 
@@ -214,20 +241,36 @@ def changed_owners(
     add: Sequence[str] = (),
     remove: Sequence[str] = (),
 ) -> list[str]:
-    """An action's owners after an update: `owners` replaces the list, then `add`
-    appends names not there yet and `remove` takes names off (any case). An
-    action keeps at least one owner, and a name removed must be one of them."""
+    """An action's owners after an update: `owners` replaces the list, then
+    `remove` takes names off and `add` appends names not there yet (any case).
+
+    Removing a name and adding it in another spelling (`ds jones` off, `DS Jones`
+    on) respells it in its place. The same spelling given to both is refused as
+    contradictory. An action keeps at least one owner, and a name removed must
+    be one of them."""
+    adding, removing = owner_names(add), owner_names(remove)
+    both = [name for name in adding if name in removing]
+    if both:
+        raise InvalidValue(
+            f"{both[0]} is both added and removed as an owner of {action['id']}",
+            code="owner-add-and-remove",
+        )
     current = _owners(owners) if owners is not None else owners_of(action)
-    current = owner_names([*current, *owner_names(add)])
-    for name in owner_names(remove):
-        kept = [o for o in current if o.casefold() != name.casefold()]
-        if len(kept) == len(current):
+    respelt = {owner_key(name): name for name in adding}
+    for name in removing:
+        at = next((i for i, o in enumerate(current) if owner_key(o) == owner_key(name)), None)
+        if at is None:
             raise AfiError(
                 f"{name} is not an owner of {action['id']} (owners: {', '.join(current)})",
                 code="not-an-owner",
                 action=action["id"],
             )
-        current = kept
+        if owner_key(name) in respelt:
+            current = [*current[:at], respelt[owner_key(name)], *current[at + 1 :]]
+        else:
+            current = [*current[:at], *current[at + 1 :]]
+    known = {owner_key(o) for o in current}
+    current += [name for name in adding if owner_key(name) not in known]
     if not current:
         raise AfiError(f"{action['id']} would have no owner left", code="last-owner")
     return current

@@ -42,21 +42,24 @@ OwnerOption = Annotated[
     list[str] | None,
     typer.Option(
         metavar="NAME",
-        help="Who is responsible; repeatable for several owners.",
+        help="Who is responsible; repeatable for several owners (these come first).",
         autocompletion=_complete_owners,
     ),
 ]
 OwnersOption = Annotated[
     list[str] | None,
     typer.Option(
-        metavar="NAMES", help='Several owners separated by commas: "Insp Patel, DS Jones".'
+        metavar="NAMES",
+        help='Several owners separated by commas: "Insp Patel, DS Jones" (after any --owner).',
     ),
 ]
 
 
 def _owner_names(owner: list[str] | None, owners: list[str] | None) -> list[str]:
-    """Every --owner as given, then each --owners split at its commas; an empty
-    name is a usage error (exit 2) before the store is read."""
+    """Every --owner in the order given, then each --owners' names in order
+    (Typer hands the two options over separately, so their interleaving on the
+    command line is not known); an empty name is a usage error (exit 2) before
+    the store is read."""
     from afi_tracker.domain.model import owner_names, split_owners
 
     split = [name for text in owners or [] for name in split_owners(text)]
@@ -92,8 +95,9 @@ def add(
 
     An action may have several owners: give --owner once for each, or --owners
     with the names separated by commas. A name is never split otherwise, so
-    --owner "Patel, A" is one owner. On a terminal, a missing title, owner or
-    deadline is asked for.
+    --owner "Patel, A" is one owner. Owners are kept in this order: every
+    --owner as given, then the names of each --owners. On a terminal, a missing
+    title, owner or deadline is asked for.
 
     Example: afi add I3 "Publish stop and search analysis" --owner "Insp Patel" --due 30/06/2025
 
@@ -135,7 +139,8 @@ def update(
     owners: Annotated[
         list[str] | None,
         typer.Option(
-            metavar="NAMES", help='New owners, separated by commas ("A, B"). Replaces the owners.'
+            metavar="NAMES",
+            help='New owners, separated by commas ("A, B"), after any --owner; replaces them.',
         ),
     ] = None,
     add_owner: Annotated[
@@ -173,30 +178,38 @@ def update(
     """Change an action: title, owners, deadline (with a reason), status, notes, evidence.
 
     --owner (repeatable) and --owners replace the action's owners; --add-owner
-    and --remove-owner change them one name at a time. An action keeps at
-    least one owner.
+    and --remove-owner change them one name at a time (removals first, so
+    --remove-owner "ds jones" --add-owner "DS Jones" respells one). An action
+    keeps at least one owner. Asked only for values the action already has,
+    it writes nothing and says so (exit 0).
 
     Example: afi update A2 --due 31/07/2025 --reason "Waiting for new data system"
 
     Example: afi update A2 --add-owner "DS Jones"
     """
+    from afi_tracker.api.actions import Unchanged
     from afi_tracker.domain.dates import describe
     from afi_tracker.domain.model import owner_names
 
     replaced = _owner_names(owner, owners) if owner or owners else None
-    action = _tracker(by).update(
-        handle,
-        title=title,
-        owners=replaced,
-        add_owners=owner_names(add_owner or []),
-        remove_owners=owner_names(remove_owner or []),
-        due=due,
-        reason=reason,
-        status=status,
-        note=note,
-        evidence=evidence,
-        description=description,
-    )
+    try:
+        action = _tracker(by).update(
+            handle,
+            title=title,
+            owners=replaced,
+            add_owners=owner_names(add_owner or []),
+            remove_owners=owner_names(remove_owner or []),
+            due=due,
+            reason=reason,
+            status=status,
+            note=note,
+            evidence=evidence,
+            description=description,
+        )
+    except Unchanged as same:  # nothing written, as `afi start` on a started action
+        _say(same.message)
+        _emit_action(fmt, same.action)
+        return
     new_due = action["due"]
     extra = f", due {describe(date.fromisoformat(new_due))}" if due and new_due else ""
     _say(f"Updated {action['id']} ({action['status']}{extra})")
@@ -325,7 +338,9 @@ def list_(
     owner: Annotated[
         str | None,
         typer.Option(
-            metavar="NAME", help="Only this owner's actions.", autocompletion=_complete_owners
+            metavar="NAME",
+            help="Only actions this person owns (one of their owners; any case).",
+            autocompletion=_complete_owners,
         ),
     ] = None,
     status: Annotated[
@@ -357,8 +372,13 @@ def list_(
     """
     from afi_tracker.api.actions import check_status
     from afi_tracker.domain.dates import parse_period
+    from afi_tracker.domain.model import owner_names
     from afi_tracker.render.listings import ActionFilter, actions_listing
 
+    if owner is not None:
+        if not owner.strip():
+            raise UsageError("--owner needs a name (leave it out to list everyone's actions)")
+        owner_names([owner])  # a tab, line break or escape is refused as at entry
     today = _as_of(as_of)
     filters = ActionFilter(
         item=item,

@@ -29,6 +29,12 @@ HINTS: Final[dict[str, str]] = {
     "not-an-owner": "run `afi show {action}` to see its owners",
     "last-owner": "give the new owner in the same command: --add-owner NAME or --owner NAME",
     "owner-empty": 'give each owner a name: --owner "Insp Patel" --owner "DS Jones"',
+    "owner-control": "type the name on one line, without tabs or terminal escapes",
+    "owner-add-and-remove": (
+        "give it to --add-owner or --remove-owner, not both; to respell an owner, "
+        "remove the old spelling and add the new: --remove-owner OLD --add-owner NEW"
+    ),
+    "unchanged": "nothing was written; `afi show {action}` shows it",
     "merge-not-a-store": (
         "the merge driver merges afi stores only: check the merge=afi lines in .gitattributes"
     ),

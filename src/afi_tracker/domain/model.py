@@ -11,6 +11,7 @@ docs/architecture.md.) This module names the fields, their allowed values
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from enum import StrEnum
@@ -339,25 +340,65 @@ def owners_text(action: Action) -> str:
 
 
 def owned_by(action: Action, name: str) -> bool:
-    """Whether `name` (any case, outer spaces ignored) is one of the action's owners."""
-    wanted = name.strip().casefold()
-    return any(o.strip().casefold() == wanted for o in owners_of(action))
+    """Whether `name` (any case, outer spaces ignored, any run of spaces as one)
+    is one of the action's owners. Stored names are read the same way, so a name
+    a store recorded with a tab or line break in it (before they were refused)
+    is found by the name people see."""
+    wanted = owner_key(name)
+    return any(owner_key(o) == wanted for o in owners_of(action))
+
+
+def owner_key(name: str) -> str:
+    """What two spellings of one owner share: `DS  Jones` and `ds jones` match."""
+    return " ".join(name.split()).casefold()
+
+
+_ESCAPES: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+# Control characters (C0, DEL, C1) and the bidi controls that reorder what a
+# reader sees: what domain/safetext.py removes before showing text.
+_UNSEEN: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _has_control(name: str) -> bool:
+    return _UNSEEN.search(name) is not None
+
+
+def _escaped(name: str) -> str:
+    """`name` with each control character written out (`\\n`, `\\x1b`), for a message."""
+    return "".join(
+        _ESCAPES.get(c, f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if _UNSEEN.match(c)
+        else c
+        for c in name
+    )
 
 
 def owner_names(names: Iterable[str]) -> list[str]:
-    """Owner names as given, each stripped; one given twice (in any case) is kept once.
+    """Owner names as given, each stripped and with any run of spaces inside made
+    one space; one given twice (in any case) is kept once.
 
     An empty name is refused (InvalidValue): it is always a slip (`--owner ""`,
     `A,,B`), and an action silently without one of its owners misstates the record.
+    So is a name with a control character in it (a tab, a line break, a terminal
+    escape): it would be stored as typed but shown cleaned, and then not found by
+    the name people see.
     """
     kept: list[str] = []
     seen: set[str] = set()
     for name in names:
-        clean = name.strip()
+        if _has_control(name):
+            raise InvalidValue(
+                "an owner's name must not contain a tab, line break or other control "
+                f'character: "{_escaped(name)}"',
+                code="owner-control",
+            )
+        clean = " ".join(name.split())
         if not clean:
             raise InvalidValue("an owner's name must not be empty", code="owner-empty")
-        if clean.casefold() not in seen:
-            seen.add(clean.casefold())
+        if owner_key(clean) not in seen:
+            seen.add(owner_key(clean))
             kept.append(clean)
     return kept
 
