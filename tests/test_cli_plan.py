@@ -359,3 +359,19 @@ def test_output_dash_is_stdout(runner, db, tmp_path):
     assert book.exit_code == 2
     assert book.stderr == "Error: the xlsx format is a file: add -o FILE (see `afi export -h`)\n"
     assert not (tmp_path / "-").exists()
+
+
+def test_a_row_whose_action_was_deleted_never_updates_its_same_titled_twin(runner, db, tmp_path):
+    """A1 and A2 share a title; A1 is deleted after the export. Row A1 must not fall
+    back to the title and rewrite A2 (which row A2 is about): it is a new action."""
+    for owner, due in (("Insp Patel", "03/04/2027"), ("DS Jones", "03/05/2027")):
+        afi(runner, db, "add", "I1", "Training review", "--owner", owner, "--due", due)
+    book = tmp_path / "p.xlsx"
+    assert afi(runner, db, "export", "-o", str(book)).exit_code == 0
+    assert afi(runner, db, "delete", "A1", "--yes").exit_code == 0
+    result = afi(runner, db, "import-plan", str(book), "--dry-run", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [(r["row"], r["action"]) for r in data["new"]] == [(2, "A3")]
+    assert [(r["row"], r["action"]) for r in data["unchanged"]] == [(3, "A2")]
+    assert data["changed"] == []

@@ -83,6 +83,9 @@ def apply_plan(tx: Transaction, plan: Plan, skip: set[int], source: str) -> Plan
     """Apply every sound row of `plan` to `tx`; the caller decides whether to write."""
     outcomes: list[RowOutcome] = []
     problems: list[str] = []
+    claimed = {
+        f"A{m.group(1)}" for row in plan.rows if (m := ACTION_HANDLE.match(row.text("action_id")))
+    }
     for row in plan.rows:
         base = RowOutcome(
             row.number,
@@ -110,7 +113,7 @@ def apply_plan(tx: Transaction, plan: Plan, skip: set[int], source: str) -> Plan
             outcomes.append(base)
             continue
         try:
-            outcomes.append(_apply_row(tx, row, base, source))
+            outcomes.append(_apply_row(tx, row, base, source, claimed))
         except AfiError as exc:
             base.reason = exc.message
             problems.append(f"{row.where}: {exc.message}")
@@ -127,7 +130,10 @@ def apply_plan(tx: Transaction, plan: Plan, skip: set[int], source: str) -> Plan
     )
 
 
-def _existing(tx: Transaction, row: Row, item: str) -> Action | None:
+def _existing(tx: Transaction, row: Row, item: str, claimed: set[str]) -> Action | None:
+    """The action `row` updates: the one its handle names, else one of the item's
+    with its title that no other row names by handle (so a row whose action was
+    deleted never updates a same-titled action another row is about)."""
     mine = tx.actions_by_item().get(item, [])
     handle = ACTION_HANDLE.match(row.text("action_id"))
     if handle:
@@ -136,6 +142,8 @@ def _existing(tx: Transaction, row: Row, item: str) -> Action | None:
                 return action
     title = row.text("action").casefold()
     for action in mine:
+        if action["id"].upper() in claimed:
+            continue
         if " ".join(action["title"].split()).casefold() == title:
             return action
     return None
@@ -150,10 +158,12 @@ def _refuse_if_closed(item: Item) -> None:
         raise AfiError(f"item {item['id']} is {item['status']}: {shorten(item['text'], 60)}")
 
 
-def _apply_row(tx: Transaction, row: Row, out: RowOutcome, source: str) -> RowOutcome:
+def _apply_row(
+    tx: Transaction, row: Row, out: RowOutcome, source: str, claimed: set[str]
+) -> RowOutcome:
     assert row.item is not None
     title, owners, note = row.text("action"), row.owners(), row.text("update") or None
-    found = _existing(tx, row, row.item)
+    found = _existing(tx, row, row.item, claimed)
     item = tx.item(row.item)
     if found is None:
         _refuse_if_closed(item)
