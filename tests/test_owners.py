@@ -532,3 +532,21 @@ def test_listing_by_an_empty_owner_is_a_usage_error(runner, db, name):
         "(see `afi list -h`)\n"
     )
     assert result.stdout == ""
+
+
+def test_a_plan_owner_cell_with_a_terminal_escape_is_a_row_problem(runner, db):
+    plan = Path("plan.csv")
+    plan.write_text(
+        "Ref,Action,Lead,Target date\n"
+        'I1,Joint review,"\x1b[31mRED; DS Jones",31/03/2030\n'
+        "I3,Audit,Lowe,31/03/2030\n",
+        encoding="utf-8",
+    )
+    before = db.read_bytes()
+    result = run(runner, db, "import-plan", str(plan), code=1)
+    assert (
+        "row 2: an owner's name must not contain a tab, line break or other control "
+        'character: "\\x1b[31mRED" (owner)'
+    ) in result.stderr
+    assert "\x1b" not in result.output
+    assert db.read_bytes() == before

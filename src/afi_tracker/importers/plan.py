@@ -626,8 +626,13 @@ def _match(
             row.status = read_status(word, extra)
             if row.status is None:
                 row.problems.append(f'status "{word}" not understood')
-        if not row.owners():
-            row.problems.append("no lead or owner")
+        try:
+            named = row.owners()
+        except InvalidValue as exc:  # a name with a control character in it
+            row.problems.append(f"{exc.message} (owner)")
+        else:
+            if not named:
+                row.problems.append("no lead or owner")
 
 
 def _short(text: str, width: int = 60) -> str:
