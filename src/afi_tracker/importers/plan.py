@@ -627,11 +627,11 @@ def _match(
             if row.status is None:
                 row.problems.append(f'status "{word}" not understood')
         try:
-            named = row.owners()
+            owner_list = row.owners()
         except InvalidValue as exc:  # a name with a control character in it
             row.problems.append(f"{exc.message} (owner)")
         else:
-            if not named:
+            if not owner_list:
                 row.problems.append("no lead or owner")
 
 
