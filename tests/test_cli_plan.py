@@ -375,3 +375,23 @@ def test_a_row_whose_action_was_deleted_never_updates_its_same_titled_twin(runne
     assert [(r["row"], r["action"]) for r in data["new"]] == [(2, "A3")]
     assert [(r["row"], r["action"]) for r in data["unchanged"]] == [(3, "A2")]
     assert data["changed"] == []
+
+
+def test_export_csv_round_trips_cells_guarded_against_formulas(runner, db, tmp_path):
+    """The CSV guards `=...`, `+...`, `@...` with an apostrophe; import-plan reads the
+    text back without it, so the round trip changes nothing."""
+    added = afi(
+        runner, db, "add", "I1", "=SUM(A1) review", "--owner", "+Insp Patel", "--owner",
+        "@DS Jones", "--due", "03/04/2027",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    out = tmp_path / "p.csv"
+    assert afi(runner, db, "export", "-f", "csv", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert ",A1,'=SUM(A1) review,'+Insp Patel; @DS Jones," in text
+    before = db.read_bytes()
+    again = afi(runner, db, "import-plan", str(out), "-f", "json")
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.stdout)
+    assert (len(data["new"]), len(data["changed"]), len(data["unchanged"])) == (0, 0, 1)
+    assert db.read_bytes() == before

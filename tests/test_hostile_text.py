@@ -150,3 +150,19 @@ def test_any_report_text_imports_or_is_refused_cleanly(text):
     snap = store.load()
     listing_text = console_text(table_render.status(compute(snap, date(2025, 1, 1))))
     assert not CONTROL.search(listing_text.replace("\n", ""))
+
+
+def test_unguard_formula_undoes_guard_formula_for_any_text():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from afi_tracker.domain.safetext import guard_formula, unguard_formula
+
+    @given(st.text())
+    def check(text: str) -> None:
+        guarded = guard_formula(text)
+        if not text.startswith("'"):  # a leading apostrophe of one's own is ambiguous
+            assert unguard_formula(guarded) == text
+        assert guard_formula(unguard_formula(guarded)) == guarded
+
+    check()

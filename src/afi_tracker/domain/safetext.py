@@ -29,3 +29,24 @@ def shorten(text: str, width: int) -> str:
         return text
     cut = text[: width - 1].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:") + "…"
+
+
+# A spreadsheet runs a CSV cell that starts with one of these (spaces before it
+# too) as a formula; the full-width forms are read as the same characters.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def guard_formula(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs: a leading apostrophe before a
+    formula trigger. A real number, negative ones included, stays a number."""
+    if text.lstrip(" ").startswith(FORMULA_TRIGGERS) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def unguard_formula(text: str) -> str:
+    """`guard_formula` undone, so a CSV afi wrote reads back as the text it holds."""
+    if text.startswith("'") and guard_formula(text[1:]) == text:
+        return text[1:]
+    return text

@@ -297,7 +297,13 @@ def _read_csv(path: Path, raw: bytes) -> Sheet:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [list(r) for r in csv.reader(io.StringIO(raw_text, newline=""), delimiter=delimiter)]
+    from afi_tracker.domain.safetext import unguard_formula
+
+    # A cell afi's export guarded against running as a formula ('=...) reads back as it was.
+    rows = [
+        [unguard_formula(c) for c in r]
+        for r in csv.reader(io.StringIO(raw_text, newline=""), delimiter=delimiter)
+    ]
     named = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
     return Sheet("", rows, note=f"read {path.name} as {encoding}, {named}-separated")
 

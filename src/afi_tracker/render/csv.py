@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
-from afi_tracker.domain.safetext import for_terminal
+from afi_tracker.domain.safetext import for_terminal, guard_formula
 from afi_tracker.render.base import Listing
 from afi_tracker.reports.pack import PackView
 from afi_tracker.reports.progress import StatusView, Totals
-
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
 def cell(value: Any) -> str:
@@ -30,10 +26,7 @@ def cell(value: Any) -> str:
         return str(value)
     if isinstance(value, list):
         value = "; ".join(cell(v) for v in value)
-    text = for_terminal(str(value))
-    if text.lstrip(" ").startswith(_TRIGGERS) and not _NUMBER.match(text):
-        return "'" + text
-    return text
+    return guard_formula(for_terminal(str(value)))
 
 
 def _cell(key: str, value: Any) -> str:
