@@ -550,3 +550,17 @@ def test_a_plan_owner_cell_with_a_terminal_escape_is_a_row_problem(runner, db):
     ) in result.stderr
     assert "\x1b" not in result.output
     assert db.read_bytes() == before
+
+
+def test_blocked_again_with_another_reason_records_it_and_the_same_is_unchanged(runner, db):
+    # Before: --status with the current status was skipped whatever the reason,
+    # so a new reason was dropped while the command said "Updated".
+    joint_review(runner, db)
+    run(runner, db, "block", "A1", "--reason", "Awaiting IT")
+    before = db.read_bytes()
+    same = run(runner, db, "update", "A1", "--status", "blocked", "--reason", "Awaiting IT")
+    assert same.stderr == "A1 unchanged: it already has those values\n"
+    assert db.read_bytes() == before
+    moved = run(runner, db, "update", "A1", "--status", "blocked", "--reason", "Awaiting budget")
+    assert moved.stderr == "Updated A1 (blocked)\n"
+    assert shown(runner, db)["status_reason"] == "Awaiting budget"

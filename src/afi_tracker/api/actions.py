@@ -223,7 +223,11 @@ def update(
         changes["notes"] = action.get("notes", []) + [{"text": note, "by": tx.by, "at": tx.at}]
     if evidence:
         changes["evidence"] = action.get("evidence", []) + _evidence(evidence, description, tx)
-    moves = status is not None and status != action["status"]
+    moves = status is not None and (
+        status != action["status"]
+        # blocked or cancelled again with another reason: the new reason is recorded
+        or (status in NEEDS_REASON and bool(reason) and reason != action.get("status_reason"))
+    )
     if not changes and not moves:
         raise Unchanged(action)
     if changes:
