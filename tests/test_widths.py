@@ -230,3 +230,17 @@ def test_columns_left_out_are_folded_under_the_widest_text(runner, db, width):
     for handle, item in (("A1", "I3"), ("A2", "I2")):
         row = next(line for line in lines if re.search(rf"\b{handle}\b", line))
         assert re.search(rf"\b{item}\b", row) or any(f"Item: {item}" in line for line in lines), out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_show_fits_the_width_without_padding(runner, long_store, width):
+    """Regression: `afi show` padded every line with spaces to the terminal's width,
+    in a file too. Lines now end at their last character, wrapped under the value."""
+    for handle in ("I1", "A1"):
+        out = run(runner, long_store, "show", handle, width=width)
+        lines = out.splitlines()
+        assert lines and all(line == line.rstrip() for line in lines), out
+        assert all(len(line) <= width for line in lines), out
+        data = json.loads(run(runner, long_store, "show", handle, "-f", "json"))
+        text = data.get("text") or data.get("title")
+        assert reads_in_order(text.split(), " ".join(lines)), out

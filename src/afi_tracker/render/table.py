@@ -132,22 +132,36 @@ def listing(view: Listing) -> RenderableType | str:
     return Fitted(lambda width: _listing_lines(view, width))
 
 
-def detail(view: Detail) -> RenderableType:
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+def detail(view: Detail) -> layout.Fitted:
+    """`afi show`: the record's fields, label beside value, then its sections.
 
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for label, value in view.fields:
-        table.add_row(Text(label), plain(value))
-    parts: list[RenderableType] = [Text(for_terminal(view.title), style="bold"), table]
-    for heading, lines in view.sections:
-        parts.append(Text(""))
-        parts.append(Text(heading, style="bold underline"))
-        parts.extend(Text(for_terminal(line)) for line in lines)
-    return Group(*parts)
+    Laid out like the tables, so no line carries padding to the terminal's
+    width (Rich's grid padded every line) and a pipe gets plain lines."""
+    labels = [for_terminal(label) for label, _ in view.fields]
+    values = [for_terminal(display(value)) for _, value in view.fields]
+    indent = max((len(label) for label in labels), default=0) + layout.GAP
+
+    def build(width: int) -> list[layout.Line]:
+        title = for_terminal(view.title)
+        lines: list[layout.Line] = [(title, [(0, len(title), "bold")])]
+        for label, value in zip(labels, values, strict=True):
+            parts = [
+                line
+                for paragraph in value.split("\n")
+                for line in layout.wrap(paragraph, max(width - indent, 10))
+            ]
+            for k, part in enumerate(parts or [""]):
+                head = label.ljust(indent) if k == 0 else " " * indent
+                spans = [(0, len(label), "bold")] if k == 0 and label else []
+                lines.append(((head + part).rstrip(), spans))
+        for heading, body in view.sections:
+            lines.append(("", []))
+            lines.append((heading, [(0, len(heading), "bold underline")]))
+            for entry in body:
+                lines.extend((part, []) for part in layout.wrap(for_terminal(entry), width))
+        return lines
+
+    return layout.Fitted(build)
 
 
 def judgement_text(judgement: str | None) -> Text:
