@@ -239,6 +239,22 @@ def test_missing_values_are_prompted_for_on_a_terminal(runner, db, monkeypatch):
     assert (action["title"], action["owners"]) == ("Train staff", ["Insp Patel"])
 
 
+def test_a_refused_answer_on_a_terminal_is_asked_again(runner, db, monkeypatch):
+    """Regression: a bad date typed at the prompt ended the command (exit 2) and the
+    title and owner already typed were lost; a blank title or owner did the same."""
+    monkeypatch.setattr("afi_tracker.cli.root._interactive", lambda: True)
+    answers = "  \nTrain staff\n \nInsp Patel\n31/02/2025\n+2w\n"
+    result = run(runner, db, "add", "I1", input=answers)
+    assert result.stdout.endswith("A1\n")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors[0] == "Error: title must not be empty"
+    assert errors[1].startswith("Error: an owner's name must not be empty")
+    assert errors[2].startswith('Error: cannot read "31/02/2025" as a date: no such day')
+    assert len(errors) == 3
+    action = json.loads(run(runner, db, "show", "A1", "-f", "json").stdout)
+    assert (action["title"], action["owners"]) == ("Train staff", ["Insp Patel"])
+
+
 def test_delete_needs_yes_without_a_terminal_and_confirmation_on_one(runner, db, monkeypatch):
     run(runner, db, "add", "I1", "x", "--owner", "o", "--due", "eom")
     result = run(runner, db, "delete", "A1", code=2)

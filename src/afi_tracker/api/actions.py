@@ -46,7 +46,8 @@ def check_status(status: str) -> str:
     return status
 
 
-def _required(value: str | None, what: str) -> str:
+def required(value: str | None, what: str) -> str:
+    """The value, refused (InvalidValue) when empty or only spaces."""
     if value is None or not value.strip():
         raise InvalidValue(f"{what} must not be empty")
     return value
@@ -62,7 +63,7 @@ def _owners(names: str | Sequence[str]) -> list[str]:
 
 def _evidence(refs: list[str], description: str | None, tx: Transaction) -> list[Evidence]:
     return [
-        {"ref": _required(ref, "evidence"), "description": description, "at": tx.at, "by": tx.by}
+        {"ref": required(ref, "evidence"), "description": description, "at": tx.at, "by": tx.by}
         for ref in refs
     ]
 
@@ -100,7 +101,7 @@ def add(
         "uid": new_key(),
         "id": "",
         "item": item["id"],
-        "title": _required(title, "title"),
+        "title": required(title, "title"),
         "owners": _owners(owners),
         "due": due.isoformat() if due else None,
         "due_history": (
@@ -203,7 +204,7 @@ def update(
             code="nothing-to-change",
         )
     changes: dict[str, Any] = {}
-    if title is not None and _required(title, "title") != action.get("title"):
+    if title is not None and required(title, "title") != action.get("title"):
         changes["title"] = title
     if owners is not None or add_owners or remove_owners:
         new_owners = changed_owners(action, owners, add_owners, remove_owners)

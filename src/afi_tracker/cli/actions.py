@@ -66,6 +66,16 @@ def _owner_names(owner: list[str] | None, owners: list[str] | None) -> list[str]
     return owner_names([*(owner or []), *split])
 
 
+def _title(text: str) -> None:
+    from afi_tracker.api.actions import required
+
+    required(text, "title")
+
+
+def _one_owner(text: str) -> None:
+    _owner_names([text], None)
+
+
 @app.command(rich_help_panel=TRACKING)
 def add(
     item: Annotated[
@@ -107,10 +117,10 @@ def add(
     from afi_tracker.domain.model import owners_text
 
     names = _owner_names(owner, owners)
-    title = _ask(title, "TITLE", "Title")
+    title = _ask(title, "TITLE", "Title", check=_title)
     if not names:
-        names = _owner_names([_ask(None, "--owner", "Owner")], None)
-    due = _ask(due, "--due", "Due (e.g. 30/06/2025, eom, +2w)")
+        names = _owner_names([_ask(None, "--owner", "Owner", check=_one_owner)], None)
+    due = _ask(due, "--due", "Due (e.g. 30/06/2025, eom, +2w)", check=_as_of)
     action = _tracker(by).add(item, title, names, due, status=status, note=note)
     when = describe(date.fromisoformat(action["due"])) if action["due"] else "no deadline"
     who = owners_text(action)

@@ -12,7 +12,7 @@ commands, because shell completion runs this program on every TAB.
 import os
 import shlex
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -471,13 +471,32 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(value: str | None, option: str, prompt: str) -> str:
+def _ask(
+    value: str | None, option: str, prompt: str, check: Callable[[str], object] | None = None
+) -> str:
+    """The value given, else asked for on a terminal. An answer `check` refuses is
+    explained and asked for again: what was already typed is not lost to a slip."""
     if value is not None:
         return value
-    if _interactive():
+    if not _interactive():
+        raise UsageError(f"Missing option '{option}' (no terminal to ask on)")
+    from afi_tracker.cli.hints import hint_for
+    from afi_tracker.errors import AfiError
+
+    while True:
         answer: str = typer.prompt(prompt)
+        if check is None:
+            return answer
+        try:
+            check(answer)
+        except AfiError as exc:
+            hint = hint_for(exc)
+            typer.echo(
+                f"Error: {_one_line(exc.message)}" + (f" ({_one_line(hint)})" if hint else ""),
+                err=True,
+            )
+            continue
         return answer
-    raise UsageError(f"Missing option '{option}' (no terminal to ask on)")
 
 
 ListFormatOption = Annotated[
