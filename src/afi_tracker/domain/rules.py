@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final
 
 from afi_tracker.domain.model import (
@@ -76,8 +77,12 @@ def handle_number(handle: str) -> int:
     return int(handle[1:]) if handle[1:].isdigit() else 0
 
 
+@lru_cache(maxsize=4096)
 def short_date(iso: str) -> str:
-    """`2018-07-31` -> `31 Jul 2018`: the form reasons are given in."""
+    """`2018-07-31` -> `31 Jul 2018`: the form reasons are given in.
+
+    Cached: status words the reason of every item, and a large plan repeats a
+    few hundred dates across 33k items."""
     day = date.fromisoformat(iso)
     return f"{day.day} {day.strftime('%b %Y')}"
 

@@ -28,6 +28,7 @@ from typing import Any
 from afi_tracker.domain.model import HANDLE_PREFIX, SCHEMA_VERSION, Record, handle_for
 from afi_tracker.domain.rules import handle_number
 from afi_tracker.errors import StoreCorrupt
+from afi_tracker.store.derived import DERIVED
 from afi_tracker.store.layout import DETAILS, join, split
 from afi_tracker.store.storage import Sections, dump_store, parse_store_bytes
 from afi_tracker.store.validate import problems
@@ -179,10 +180,11 @@ def _empty() -> Data:
 
 
 def _logical(data: Data) -> Data:
-    """Tables with details joined back into their records."""
+    """Tables with details joined back into their records; derived tables left
+    out (the merged store's are rebuilt from its records when it is written)."""
     out: Data = {}
     for name, docs in data.items():
-        if name in DETAILS.values():
+        if name in DETAILS.values() or name in DERIVED:
             continue
         out[name] = join(docs, data.get(DETAILS[name], {})) if name in DETAILS else dict(docs)
     out.setdefault("history", {})

@@ -97,6 +97,7 @@ TABLE_ORDER = (
     "items",
     "actions",
     "action_details",
+    "item_counts",
     "measures",
     "texts",
     "history",
@@ -142,11 +143,25 @@ def _assemble(meta: dict[str, Any], contents: dict[str, Any], crcs: dict[str, in
 
 
 def dump_store(data: dict[str, Any]) -> bytes:
+    """The whole store encoded; its derived tables rebuilt from its records."""
     import zlib
 
-    contents = {name: _content(docs) for name, docs in data.items() if name != "meta"}
+    from afi_tracker.store import derived
+
+    meta = dict(data.get("meta", {}).get("1", {}))
+    contents = {
+        name: _content(docs)
+        for name, docs in data.items()
+        if name != "meta" and name not in derived.DERIVED
+    }
+    if "actions" in data:
+        contents[derived.COUNTS] = _content(derived.table_of(data["actions"].values()))
     crcs = {name: zlib.crc32(body) for name, body in contents.items()}
-    return b"".join(_assemble(data.get("meta", {}).get("1", {}), contents, crcs))
+    if "actions" in crcs:
+        meta[derived.COUNTS_OF] = crcs["actions"]  # in its place, as a patched write keeps it
+    else:
+        meta.pop(derived.COUNTS_OF, None)
+    return b"".join(_assemble(meta, contents, crcs))
 
 
 class _Buffer:
@@ -749,11 +764,13 @@ class AtomicJSONStorage(Storage):
         source: Sections,
         patches: dict[str, dict[str, Any]] | None = None,
         whole: Callable[[str], dict[Any, Any]] | None = None,
+        stamps: dict[str, str] | None = None,
     ) -> None:
         """Write `tables` anew, patch the records in `patches` (id -> record, or
         None to drop it) into their tables' bytes, copy the other tables from
         `source`, append `history`. `whole(name)` gives a table to encode whole
-        when its bytes cannot be patched."""
+        when its bytes cannot be patched. `stamps` (meta field -> table) records
+        in meta the CRC each named table is written with."""
         import zlib
 
         contents: dict[str, Any] = {}
@@ -783,6 +800,8 @@ class AtomicJSONStorage(Storage):
             joint = (b",\n" if len(old) else b"") + added
             contents["history"] = joint if not len(old) else _Joined(old, joint)
             crcs["history"] = zlib.crc32(joint, crcs.get("history", 0))
+        for field, name in (stamps or {}).items():
+            meta = dict(meta, **{field: crcs[name]})
         atomic_write(self.path, _pieces(_assemble(meta, contents, crcs)))
 
     def backup(self, suffix: str) -> Path:

@@ -19,7 +19,8 @@ from typing import Any, TypeVar, cast
 
 from tinydb.storages import MemoryStorage, Storage
 
-from afi_tracker.domain import clock
+from afi_tracker.domain import clock, counts
+from afi_tracker.domain.counts import Counts
 from afi_tracker.domain.model import (
     HANDLE_PREFIX,
     SCHEMA_VERSION,
@@ -34,6 +35,7 @@ from afi_tracker.domain.model import (
 )
 from afi_tracker.domain.rules import handle_number
 from afi_tracker.errors import NotFound, StoreCorrupt, StoreLocked, StoreMissing, StoreWriteFailed
+from afi_tracker.store import derived
 from afi_tracker.store.history import field_change
 from afi_tracker.store.keys import doc_key, history_key, new_txn
 from afi_tracker.store.layout import DETAILS, details_of, join, split
@@ -289,7 +291,7 @@ class Snapshot:
         if self._reading is None:
             reports = {r["key"]: i for i, r in enumerate(self.sorted_reports())}
             everything = sorted(
-                self.items,
+                cast(list[Item], self.tables["items"].values()),
                 key=lambda i: (
                     reports.get(i["report"], 0),
                     i.get("position", 0),
@@ -332,17 +334,54 @@ class Snapshot:
         With `fields` (which must include "item"), each action holds only those
         fields: from a file afi wrote, the full records are then never all in
         memory at once (Sections.project)."""
-        actions: Any = None
-        data = self.tables._data
-        if fields is not None and "actions" not in self.tables and isinstance(data, LazyData):
-            if "actions" not in data and "actions" in data.sections.spans:
-                actions = data.sections.project("actions", fields)
-        if actions is None:
+        if fields is not None:
+            actions = self._hot_actions(fields)
+        else:
             actions = self.tables.hot("actions").values()
         grouped: dict[str, list[Action]] = {}
         for action in actions:
             grouped.setdefault(action["item"], []).append(action)
         return grouped
+
+    def item_counts(self, fields: tuple[str, ...]) -> dict[str, Counts]:
+        """Each item's action counts (domain.counts) by item handle; items with
+        no live action are absent.
+
+        Read from the store's item_counts table when it is known to match the
+        actions (store/derived.py): then no action is read at all. Otherwise
+        counted from the actions' `fields` alone."""
+        stored = self._stored_counts()
+        if stored is not None:
+            return stored
+        return counts.by_item(self._hot_actions(fields))
+
+    def _stored_counts(self) -> dict[str, Counts] | None:
+        data = self.tables._data
+        if "actions" in self.tables or not isinstance(data, LazyData):
+            return None  # changed in this transaction, or not read from a file afi wrote
+        sections = data.sections
+        meta = sections.meta
+        if (
+            derived.COUNTS not in sections.spans
+            or "actions" not in sections.spans
+            or "actions" in data.edited
+            or meta.get(derived.COUNTS_OF) != meta["crc"].get("actions")
+        ):
+            return None
+        # Parsed already means checked already; otherwise check the bytes now.
+        if "actions" not in data and not sections.crc_ok("actions"):
+            return None
+        table = sections.table(derived.COUNTS)
+        return None if table is None else derived.by_handle(table)
+
+    def _hot_actions(self, fields: tuple[str, ...]) -> Any:
+        data = self.tables._data
+        if "actions" not in self.tables and isinstance(data, LazyData):
+            if "actions" not in data and "actions" in data.sections.spans:
+                projected = data.sections.project("actions", fields)
+                if projected is not None:
+                    return projected
+        return self.tables.hot("actions").values()
 
     def actions_by_item(self) -> dict[str, list[Action]]:
         grouped: dict[str, list[Action]] = {}
@@ -792,13 +831,15 @@ class Store:
                     tables = tx.changed_tables(whole & tx.dirty)
                     if "history" in edited:
                         tables["history"] = dict(sorted(tx.tables["history"].items()))
+                    stamps = _recount(tx, data, patches, tables)
                     self.storage.write_changes(  # type: ignore[attr-defined]
                         tx.meta,
                         tables,
                         tx.new_history(),
                         data.sections,
                         patches={n: c for n, c in patches.items() if n not in tables},
-                        whole=lambda name: tx.changed_tables({name})[name],
+                        whole=lambda name: _whole(tx, name),
+                        stamps=stamps,
                     )
                 else:
                     self.storage.write(tx.to_data())
@@ -812,6 +853,53 @@ class Store:
             f"Migrated {self.label} from schema {old} to {SCHEMA_VERSION}; "
             f"the old file is kept as {kept}"
         )
+
+
+def _whole(tx: Transaction, name: str) -> dict[str, Any]:
+    if name == derived.COUNTS:
+        return derived.table_of(cast(dict[str, Action], tx.tables.hot("actions")).values())
+    return tx.changed_tables({name})[name]
+
+
+def _recount(
+    tx: Transaction,
+    data: LazyData,
+    patches: dict[str, dict[str, Record | None]],
+    tables: dict[str, dict[str, Any]],
+) -> dict[str, str] | None:
+    """Keep item_counts matching the actions this write leaves (store/derived.py):
+    adjust the lines of the items whose actions changed, or, when the stored
+    counts did not match the actions read, rebuild them. Adds the change to
+    `patches` or `tables`; returns the meta field to stamp with the CRC of the
+    actions written, or None when no action's counted fields changed."""
+    changed = patches.get("actions")
+    if changed is None and "actions" not in tables:
+        return None  # no hot field of any action changed: the counts still match (or not)
+    sections = data.sections
+    meta = sections.meta
+    matched = (
+        derived.COUNTS in sections.spans
+        and "actions" not in data.edited
+        and derived.COUNTS not in data.edited
+        and meta.get(derived.COUNTS_OF) == meta["crc"].get("actions")
+        and changed is not None
+    )
+    if matched and changed is not None:
+        before = sections.records("actions", list(changed))
+        touched = {
+            derived.key_of(a.get("item"))
+            for a in [*(before or {}).values(), *(a for a in changed.values() if a)]
+        }
+        stored = sections.records(derived.COUNTS, sorted(k for k in touched if k))
+        if before is not None and stored is not None:
+            after = [cast(Action, a) for a in changed.values() if a is not None]
+            patches[derived.COUNTS] = cast(
+                dict[str, Record | None],
+                derived.adjusted(stored, cast(list[Action], list(before.values())), after),
+            )
+            return {derived.COUNTS_OF: "actions"}
+    tables[derived.COUNTS] = _whole(tx, derived.COUNTS)
+    return {derived.COUNTS_OF: "actions"}
 
 
 class _FileLock:

@@ -16,6 +16,7 @@ from afi_tracker.domain.model import (
     SCHEMA_VERSION,
     UNITS,
 )
+from afi_tracker.store.derived import DERIVED
 from afi_tracker.store.keys import doc_key
 
 TABLES = ("meta", "reports", "items", "actions", "action_details", "measures", "texts", "history")
@@ -80,7 +81,7 @@ def problems(data: Any, limit: int = 50) -> list[str]:
     if not isinstance(data, dict):
         return [f"top level is {_kind(data)}, expected an object of tables"]
     for name in data:
-        if name not in TABLES and name != "_default":
+        if name not in TABLES and name not in DERIVED and name != "_default":
             found.append(f'unknown table "{name}"')
     meta = data.get("meta")
     if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict):
