@@ -27,6 +27,26 @@ def test_entry_point_disables_the_cyclic_collector_for_the_command(monkeypatch):
     assert seen == [False]
 
 
+def test_entry_point_leaves_the_collector_nothing_to_scan_at_exit(monkeypatch):
+    # The interpreter's last collection would walk every object the command made.
+    def command() -> None:
+        raise SystemExit(0)
+
+    monkeypatch.setattr(sys, "argv", ["afi", "status"])
+    monkeypatch.setattr("afi_tracker.cli.main", command)
+    from afi_tracker.__main__ import main
+
+    try:
+        main()
+    except SystemExit:
+        pass
+    finally:
+        frozen = gc.get_freeze_count()
+        gc.unfreeze()
+        gc.enable()
+    assert frozen > 0
+
+
 def _modules_after(argv: list[str], tmp_path: Path, **env: str) -> set[str]:
     """The modules a real `afi` process has imported when it exits."""
     probe = tmp_path / "probe.py"

@@ -67,7 +67,14 @@ def main() -> None:
         afi_tracker.cli_modules = command_modules(sys.argv[1:])
     from afi_tracker.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    finally:
+        # At exit the interpreter runs the cyclic collector over every object
+        # the command made: 15-25 ms of a small command, to free what exit frees
+        # anyway. It skips frozen objects. Exit still flushes, runs atexit, and
+        # frees by reference count (afi closes its files itself, never by GC).
+        gc.freeze()
 
 
 if __name__ == "__main__":
