@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import subprocess
 
 
 def current_user(given: str | None = None) -> str:
@@ -14,6 +12,8 @@ def current_user(given: str | None = None) -> str:
     env = os.environ.get("AFI_USER", "").strip()
     if env:
         return env
+    import subprocess
+
     try:
         result = subprocess.run(
             ["git", "config", "user.name"], capture_output=True, text=True, timeout=2, check=False
@@ -22,6 +22,8 @@ def current_user(given: str | None = None) -> str:
             return result.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
+    import getpass  # termios with it: only when nothing else names the user
+
     try:
         return getpass.getuser()
     except (OSError, KeyError):

@@ -10,7 +10,6 @@ commands, because shell completion runs this program on every TAB.
 # No `from __future__ import annotations` here: Typer would then eval every
 # annotation string of every command on each run (about 50 ms, on every TAB).
 import os
-import shlex
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -255,6 +254,8 @@ def _store() -> "Store":
 
 def _command_line() -> str:
     """The command as typed, for the history."""
+    import shlex
+
     return "afi " + shlex.join(state.argv) if state.argv else "afi"
 
 

@@ -114,8 +114,6 @@ def parse_date(text: str, today: date, *, day_first: bool = True) -> date:
 
 
 def _parse(text: str, today: date, *, day_first: bool) -> date:
-    from dateutil.relativedelta import relativedelta
-
     raw = " ".join(text.strip().lower().split())
     if not raw or len(raw) > 40:
         raise _refuse(text)
@@ -158,6 +156,9 @@ def _parse(text: str, today: date, *, day_first: bool) -> date:
         unit = _UNITS.get(match.group(2))
         if unit is None:
             raise _refuse(text)
+        # dateutil only here: `--due 30/06/2025` needs none of it (a few ms a command).
+        from dateutil.relativedelta import relativedelta
+
         try:
             return today + relativedelta(**{unit: int(match.group(1))})  # type: ignore[arg-type]
         except (OverflowError, ValueError):

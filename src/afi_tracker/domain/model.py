@@ -9,8 +9,10 @@ docs/architecture.md.) This module names the fields, their allowed values
 (the `StrEnum`s), and builds new records with a stable key.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: a TypedDict turns each string
+# annotation into a ForwardRef, compiling it (126 of them, 3-4 ms of every
+# command's start-up). Evaluated annotations cost almost nothing, so records
+# are defined before the records that hold them.
 import re
 import uuid
 from collections.abc import Iterable
@@ -105,6 +107,22 @@ class Question(TypedDict):
     judgement: str | None
 
 
+class ConflictValue(TypedDict):
+    """One side's value of a field two clones changed differently."""
+
+    value: Any
+    by: NotRequired[str]
+    at: NotRequired[str]
+
+
+class FieldConflict(TypedDict):
+    """A field left for a person to settle after a merge: each side's value, and
+    the common ancestor's when there was one."""
+
+    values: list[ConflictValue]
+    base: NotRequired[Any]
+
+
 class Report(TypedDict):
     key: str
     uid: str
@@ -169,22 +187,6 @@ class FindingSource(TypedDict):
     finding: str  # its handle in `afi findings` (F3)
     sentence: str
     question: str | None
-
-
-class ConflictValue(TypedDict):
-    """One side's value of a field two clones changed differently."""
-
-    value: Any
-    by: NotRequired[str]
-    at: NotRequired[str]
-
-
-class FieldConflict(TypedDict):
-    """A field left for a person to settle after a merge: each side's value, and
-    the common ancestor's when there was one."""
-
-    values: list[ConflictValue]
-    base: NotRequired[Any]
 
 
 class Item(TypedDict):
@@ -358,18 +360,19 @@ _ESCAPES: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 # Control characters (C0, DEL, C1) and the bidi controls that reorder what a
 # reader sees: what domain/safetext.py removes before showing text.
-_UNSEEN: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Compiled on first use (by re's cache): only a command naming owners needs it.
+_UNSEEN: Final = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def _has_control(name: str) -> bool:
-    return _UNSEEN.search(name) is not None
+    return re.search(_UNSEEN, name) is not None
 
 
 def _escaped(name: str) -> str:
     """`name` with each control character written out (`\\n`, `\\x1b`), for a message."""
     return "".join(
         _ESCAPES.get(c, f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-        if _UNSEEN.match(c)
+        if re.match(_UNSEEN, c)
         else c
         for c in name
     )

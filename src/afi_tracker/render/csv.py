@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from afi_tracker.domain.safetext import for_terminal, guard_formula
 from afi_tracker.render.base import Listing
-from afi_tracker.reports.pack import PackView
-from afi_tracker.reports.progress import StatusView, Totals
+
+if TYPE_CHECKING:  # types only: `afi list -f csv` loads neither
+    from afi_tracker.reports.pack import PackView
+    from afi_tracker.reports.progress import StatusView, Totals
 
 
 def cell(value: Any) -> str:

@@ -6,11 +6,13 @@ The status schema is documented in docs/status.md; keys are only ever added.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from afi_tracker.render.base import Detail, Listing
-from afi_tracker.reports.check import CheckResult
-from afi_tracker.reports.progress import StatusView, Totals
+
+if TYPE_CHECKING:  # types only: `afi list -f json` loads neither
+    from afi_tracker.reports.check import CheckResult
+    from afi_tracker.reports.progress import StatusView, Totals
 
 
 def dumps(value: Any) -> str:

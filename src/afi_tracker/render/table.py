@@ -26,14 +26,17 @@ from afi_tracker.render.base import (
     status_cells,
     summary_line,
 )
-from afi_tracker.reports.check import CheckResult, Finding
-from afi_tracker.reports.progress import ItemProgress, ReportProgress, StatusView
 
 # Rich is imported by the functions that build its objects: a status or listing
-# printed to a pipe is laid out by render/layout.py and never needs it.
+# printed to a pipe is laid out by render/layout.py and never needs it. The
+# views' modules are named for types only: `afi list` needs neither `check`
+# nor `progress`, and `afi status` no `check`.
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.text import Text
+
+    from afi_tracker.reports.check import CheckResult, Finding
+    from afi_tracker.reports.progress import ItemProgress, ReportProgress, StatusView
 
 Fitted = layout.Fitted
 
