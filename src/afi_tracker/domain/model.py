@@ -355,6 +355,25 @@ def owner_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def owner_needles(name: str) -> list[bytes] | None:
+    """The words (UTF-8) that the JSON line of every action `owned_by(action,
+    name)` holds, in order, apart by whitespace, in some ASCII case; so a listing
+    can leave the other lines unparsed (Sections.matching). None when no such
+    words can be named: then every line is read.
+
+    The words of `owner_key(name)`. An owner matches when its words casefold to
+    these, whatever whitespace lies around and between them. In a line that is
+    all ASCII the owner is ASCII and its casefold is its lower case, and JSON
+    writes its letters as they are. A line with a non-ASCII byte (whose casefold
+    may be ASCII: the Kelvin sign folds to "k") is read whatever it holds. A word
+    with a quote, backslash or control character is escaped in JSON: no words then.
+    """
+    key = owner_key(name)
+    if not key or any(c in '"\\' or c < " " or c == "\x7f" for c in key):
+        return None
+    return [word.encode() for word in key.split(" ")]
+
+
 _ESCAPES: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

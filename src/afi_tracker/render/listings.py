@@ -22,6 +22,7 @@ from afi_tracker.domain.model import (
     Measure,
     Report,
     owned_by,
+    owner_needles,
     owners_of,
     owners_text,
     question_judgement,
@@ -207,11 +208,12 @@ def check_kind(kind: str | None) -> str | None:
 
 
 def action_row(action: Action, as_of: date) -> dict[str, Any]:
+    owners = owners_of(action)
     return {
         "id": action["id"],
         "item": action["item"],
         "title": action["title"],
-        "owner": owners_text(action) or None,  # every owner, joined: what tables show
+        "owner": ", ".join(owners) or None,  # every owner, joined (owners_text): what tables show
         "due": action.get("due"),
         "status": action["status"],
         "status_reason": action.get("status_reason"),
@@ -219,7 +221,7 @@ def action_row(action: Action, as_of: date) -> dict[str, Any]:
         "created": action.get("created"),
         "updated": action.get("updated"),
         "evidence": [e["ref"] for e in action.get("evidence", [])],
-        "owners": owners_of(action),  # added last: CSV columns are only ever added at the end
+        "owners": owners,  # added last: CSV columns are only ever added at the end
     }
 
 
@@ -234,21 +236,31 @@ class ActionFilter:
     due_before: date | None = None
 
     def matches(self, action: Action, item_report: dict[str, str], as_of: date) -> bool:
-        iso = action.get("due")
-        due = date.fromisoformat(iso) if iso else None
-        return all(
-            (
-                self.item is None or action["item"] == self.item,
-                self.report is None or item_report.get(action["item"]) == self.report,
-                self.owner is None or owned_by(action, self.owner),
-                not self.statuses or action["status"] in self.statuses,
-                not self.overdue or action_overdue(action, as_of),
-                self.due_within is None
-                or action_overdue(action, as_of)
-                or action_due_soon(action, as_of, self.due_within),
-                self.due_before is None or (due is not None and due < self.due_before),
-            )
-        )
+        """Every filter given holds (AND); the cheap ones are tried first."""
+        if self.item is not None and action["item"] != self.item:
+            return False
+        if self.statuses and action["status"] not in self.statuses:
+            return False
+        if self.report is not None and item_report.get(action["item"]) != self.report:
+            return False
+        if self.owner is not None and not owned_by(action, self.owner):
+            return False
+        if self.overdue and not action_overdue(action, as_of):
+            return False
+        if (
+            self.due_within is not None
+            and not action_overdue(action, as_of)
+            and not action_due_soon(action, as_of, self.due_within)
+        ):
+            return False
+        if self.due_before is not None:
+            iso = action.get("due")
+            return iso is not None and date.fromisoformat(iso) < self.due_before
+        return True
+
+    def needles(self) -> list[bytes] | None:
+        """Words the stored line of every matching action holds (the owner's)."""
+        return owner_needles(self.owner) if self.owner is not None else None
 
 
 def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listing:
@@ -256,10 +268,20 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
         filters.item = snap.item(filters.item)["id"]
     if filters.report is not None:
         snap.report(filters.report)
-    item_report = {i["id"]: i["report"] for i in snap.tables["items"].values()}
-    # Filtered on hot fields; only the chosen actions' details are read.
-    chosen = snap.actions_where(lambda a: filters.matches(a, item_report, as_of))
-    chosen.sort(key=lambda a: (a.get("due") or "9999", _number(a)))
+    # The items are read only to filter by report.
+    item_report = (
+        {i["id"]: i["report"] for i in snap.tables["items"].values()}
+        if filters.report is not None
+        else {}
+    )
+    # Filtered on hot fields (for an owner, only the lines holding their name
+    # are parsed); only the chosen actions' details are read.
+    chosen = snap.actions_where(
+        lambda a: filters.matches(a, item_report, as_of), filters.needles()
+    )
+    # By due date, then handle: two stable sorts on plain keys cost less than one on pairs.
+    chosen.sort(key=_number)
+    chosen.sort(key=lambda a: a.get("due") or "9999")
     return Listing(
         title="Actions",
         columns=[

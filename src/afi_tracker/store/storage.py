@@ -449,6 +449,51 @@ class Sections:
                 found.update(orjson.loads(b"{" + lines[at] + b"}"))
         return found
 
+    def matching(self, name: str, words: list[bytes]) -> dict[str, Any] | None:
+        """A superset of the records of the table that hold a string made of
+        `words` (lower-case bytes) apart by whitespace, in any ASCII case; parsing
+        only their lines. None if its CRC fails. A listing of one owner's actions
+        finds their lines by the owner's name and parses only those.
+
+        A line matches when, lower-cased, it holds the words in order, apart by
+        runs of spaces or of the escapes JSON writes for other whitespace (tab,
+        line feed, U+001F...) and followed by such a run and a closing quote: how
+        afi's encoder writes any string whose words are these. Every line with a
+        non-ASCII byte is taken too (its letters may fold to the words). The whole
+        table is searched at C speed,
+        never split into 100k lines in Python.
+        """
+        import re
+        import zlib
+
+        import orjson
+
+        if not words or not all(words):
+            return self.table(name)
+        content = bytes(self.content(name))
+        if zlib.crc32(content) != self.meta["crc"][name]:
+            return None
+        if not content:
+            return {}
+        low = content.lower()  # ASCII letters only: byte offsets are unchanged
+        space = rb"(?: |\\[tnrf]|\\u00(?:0b|1[c-f]))"
+        wanted = re.compile((space + b"+").join(map(re.escape, words)) + space + b'*"')
+        spans: set[tuple[int, int]] = set()
+        for pattern, text in ((wanted, low), (re.compile(rb"[\x80-\xff]"), content)):
+            if text is content and content.isascii():
+                break
+            found = pattern.search(text)
+            while found is not None:
+                end = low.find(b"\n", found.end())
+                end = len(low) if end < 0 else end
+                spans.add((low.rfind(b"\n", 0, found.start()) + 1, end))
+                found = pattern.search(text, end)
+        lines = [content[start:end].removesuffix(b",") for start, end in sorted(spans)]
+        if not lines:
+            return {}
+        picked: dict[str, Any] = orjson.loads(b"{" + b",\n".join(lines) + b"}")
+        return picked
+
     def checked_table(self, name: str) -> dict[str, Any] | None:
         """A table whose CRC does not match (a hand edit, a line-by-line merge),
         read as strictly as the whole-file parse would, in one pass; or None when

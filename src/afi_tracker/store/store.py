@@ -45,6 +45,8 @@ from afi_tracker.store.validate import TABLES, problems
 LOCK_TIMEOUT = 10.0  # seconds; AFI_LOCK_TIMEOUT overrides
 # Above this many changed records in a table, it is encoded whole rather than patched.
 _PATCH_MAX = 1000
+# A listing choosing more actions than this, and most of them, joins them all at once.
+_JOIN_ALL_ABOVE = 1000
 
 # Any record a transaction writes: typed by table where the caller knows it.
 R = TypeVar("R", Report, Item, Action, Measure, Record)
@@ -315,14 +317,32 @@ class Snapshot:
                 self._by_report.setdefault(item["report"], []).append(item)
         return list(self._by_report.get(report_key, []))
 
-    def actions_where(self, wanted: Callable[[Action], bool]) -> list[Action]:
+    def actions_where(
+        self, wanted: Callable[[Action], bool], needles: list[bytes] | None = None
+    ) -> list[Action]:
         """The actions `wanted` accepts (judged on their hot fields), whole, in no
         set order. Only the chosen ones' details are read: a listing of one
-        owner's actions parses neither 100k actions' notes nor joins them."""
+        owner's actions parses neither 100k actions' notes nor joins them.
+
+        `needles`: words (lower-case bytes) that the stored line of every action
+        `wanted` accepts holds in some case (`owner_needles`); from a file afi
+        wrote, only the lines holding them are parsed (Sections.matching)."""
         if "actions" in self.tables:  # already whole
             return [a for a in cast(list[Action], self.tables["actions"].values()) if wanted(a)]
-        hot = cast(dict[str, Action], self.tables.hot("actions"))
+        data = self.tables._data
+        hot: dict[str, Action] | None = None
+        if needles and isinstance(data, LazyData) and "actions" not in data:
+            if "actions" in data.sections.spans:
+                hot = cast("dict[str, Action] | None", data.sections.matching("actions", needles))
+        if hot is None:
+            hot = cast(dict[str, Action], self.tables.hot("actions"))
         chosen = {key: a for key, a in hot.items() if wanted(a)}
+        many = len(chosen) > _JOIN_ALL_ABOVE and len(chosen) * 4 > len(hot)
+        if many and "actions" in data and hot is data["actions"]:
+            # Most of many: every action whole (both tables parsed at once and
+            # joined in place) costs less than looking a line up for each.
+            whole = self.tables["actions"]
+            return [cast(Action, whole[key]) for key in chosen]
         for key, extra in self.tables.details_of("actions", list(chosen)).items():
             chosen[key] = cast(Action, {**chosen[key], **extra})
         return list(chosen.values())
