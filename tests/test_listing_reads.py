@@ -109,8 +109,6 @@ def test_listing_one_owner_of_a_hand_edited_store_reads_it_whole(db: Path):
     db.write_text(text, encoding="utf-8")
     from afi_tracker.render.listings import ActionFilter, actions_listing
 
-    view = actions_listing(
-        Store.at(db).load(), ActionFilter(owner="DS JONES"), date(2025, 1, 6)
-    )
+    view = actions_listing(Store.at(db).load(), ActionFilter(owner="DS JONES"), date(2025, 1, 6))
     assert [(r["id"], r["title"]) for r in view.rows] == [("A2", "second, edited")]
     assert json.loads(db.read_text(encoding="utf-8"))  # still the file as edited

@@ -276,9 +276,7 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
     )
     # Filtered on hot fields (for an owner, only the lines holding their name
     # are parsed); only the chosen actions' details are read.
-    chosen = snap.actions_where(
-        lambda a: filters.matches(a, item_report, as_of), filters.needles()
-    )
+    chosen = snap.actions_where(lambda a: filters.matches(a, item_report, as_of), filters.needles())
     # By due date, then handle: two stable sorts on plain keys cost less than one on pairs.
     chosen.sort(key=_number)
     chosen.sort(key=lambda a: a.get("due") or "9999")
