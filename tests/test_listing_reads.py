@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from afi_tracker.api.tracker import Tracker
-from afi_tracker.domain.model import owned_by, owner_needles
+from afi_tracker.domain.model import Action, owned_by, owner_needles
 from afi_tracker.store.storage import Sections, dump_store
 from afi_tracker.store.store import Store
 
@@ -58,9 +59,11 @@ def test_an_owners_lines_are_found_for_every_spelling_that_matches(
         if needles is None or not query.strip():
             continue
         data = {"meta": {"1": {"schema": 4}}, "actions": actions}
-        found = Sections.locate(dump_store(data)).matching("actions", needles)
+        sections = Sections.locate(dump_store(data))
+        assert sections is not None
+        found = sections.matching("actions", needles)
         assert found is not None
-        owned = {k for k, a in actions.items() if owned_by(a, query)}
+        owned = {k for k, a in actions.items() if owned_by(cast(Action, a), query)}
         assert owned <= set(found)
         assert all(found[k] == actions[k] for k in found)
 
