@@ -268,12 +268,12 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
         filters.item = snap.item(filters.item)["id"]
     if filters.report is not None:
         snap.report(filters.report)
-    # The items are read only to filter by report.
-    item_report = (
-        {i["id"]: i["report"] for i in snap.tables["items"].values()}
-        if filters.report is not None
-        else {}
-    )
+    # The items are read only to filter by report (else only checked to be sound).
+    item_report: dict[str, str] = {}
+    if filters.report is not None:
+        item_report = {i["id"]: i["report"] for i in snap.tables["items"].values()}
+    else:
+        snap.check_table("items")
     # Filtered on hot fields (for an owner, only the lines holding their name
     # are parsed); only the chosen actions' details are read.
     chosen = snap.actions_where(lambda a: filters.matches(a, item_report, as_of), filters.needles())

@@ -347,6 +347,18 @@ class Snapshot:
             chosen[key] = cast(Action, {**chosen[key], **extra})
         return list(chosen.values())
 
+    def check_table(self, name: str) -> None:
+        """Raise as reading table `name` would when it is damaged, without parsing
+        it when its CRC shows afi wrote it: a listing that needs no item still
+        refuses a store whose items were damaged."""
+        data = self.tables._data
+        if name in self.tables or name in data:
+            return
+        if isinstance(data, LazyData) and name in data.sections.spans:
+            if data.sections.crc_ok(name):
+                return
+        self.tables[name]  # noqa: B018  (read: a damaged table raises StoreCorrupt)
+
     def hot_actions_by_item(self, fields: tuple[str, ...] | None = None) -> dict[str, list[Action]]:
         """Actions without their details, by item, in no set order: for figures
         that count them (status), which then parse neither the details nor sort.
