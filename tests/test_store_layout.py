@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tinydb import TinyDB
 
 from afi_tracker.api.tracker import Tracker
@@ -212,3 +214,163 @@ def test_status_counts_actions_from_their_few_fields_with_the_same_figures(db: P
     whole.actions  # noqa: B018  (joined: the projection is not used)
     day = date(2025, 3, 1)
     assert compute(Store.at(db).load(), day) == compute(whole, day)
+
+
+_IDS = st.integers(min_value=0, max_value=40).map(lambda n: f"{n:039d}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(_IDS, st.integers(min_value=0, max_value=9), max_size=12),
+    st.dictionaries(_IDS, st.none() | st.integers(min_value=10, max_value=19), max_size=8),
+)
+def test_patching_lines_gives_the_whole_encoding(table, changes):
+    """Records replaced, added anywhere (first, last, between) or dropped, several
+    at once: the patched bytes are those of the table encoded whole."""
+    from afi_tracker.store.storage import Sections, _patched, dump_store
+
+    raw = dump_store(
+        {"meta": {"1": {}}, "things": {k: {"n": v} for k, v in sorted(table.items())}}
+    )
+    sections = Sections.locate(raw)
+    assert sections is not None
+    patched = _patched(
+        sections, "things", {k: None if v is None else {"n": v} for k, v in changes.items()}
+    )
+    assert patched is not None
+    after = {k: {"n": v} for k, v in table.items()}
+    for key, value in changes.items():
+        if value is None:
+            after.pop(key, None)
+        else:
+            after[key] = {"n": value}
+    expected = dump_store({"meta": {"1": {}}, "things": dict(sorted(after.items()))})
+    body = b"".join(bytes(part) for part in patched.parts)
+    assert body == bytes(Sections.locate(expected).content("things"))
+
+
+def test_patching_refuses_a_table_out_of_id_order():
+    """A table whose lines are out of id order is encoded whole instead (the
+    binary search cannot place a new line in it)."""
+    from afi_tracker.store.storage import Sections, _patched, dump_store
+
+    docs = {f"{n:039d}": {"n": n} for n in (5, 1, 9, 3, 7, 2)}  # not sorted
+    sections = Sections.locate(dump_store({"meta": {"1": {}}, "things": docs}))
+    assert sections is not None
+    added = {f"{n:039d}": {"n": n} for n in (4, 6, 8, 10, 11)}  # more than a scan each
+    assert _patched(sections, "things", added) is None
+
+
+_OPS = st.lists(
+    st.tuples(st.sampled_from(["get", "set", "pop", "in", "setdefault"]), _IDS, st.integers(0, 9)),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_IDS, st.integers(0, 9), max_size=10), _OPS)
+def test_a_table_read_record_by_record_behaves_as_the_whole_dict(table, ops):
+    """Lookups, changes, deletions and restores on a _Partial, then anything that
+    needs every record: the same records in the same order as a plain dict."""
+    from afi_tracker.store.store import _Partial
+
+    file = {k: {"n": v} for k, v in sorted(table.items())}
+    fetched: list[str] = []
+
+    def one(key: str, at: int | None) -> dict | None:
+        fetched.append(key)
+        return dict(file[key]) if key in file else None
+
+    partial = _Partial(b"", one, lambda: {k: dict(v) for k, v in file.items()})
+    plain = {k: dict(v) for k, v in file.items()}
+    for op, key, n in ops:
+        for table_ in (partial, plain):
+            if op == "get":
+                assert partial.get(key) == plain.get(key)
+            elif op == "set":
+                table_[key] = {"n": n}
+            elif op == "pop":
+                table_.pop(key, None)
+            elif op == "in":
+                assert (key in partial) == (key in plain)
+            else:
+                table_.setdefault(key, {"n": n})
+    assert len(set(fetched)) == len(fetched)  # each record parsed at most once
+    assert list(partial.items()) == list(plain.items())
+    assert len(partial) == len(plain) and partial == plain
+
+
+def _afi_wrote(db: Path, change) -> None:
+    """The store as afi would write it (CRCs and all), after `change` to its data."""
+    data = json.loads(db.read_text())
+    change(data)
+    Store.at(db).storage.write(data)
+
+
+def _count_whole_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from afi_tracker.store.storage import Sections
+
+    parsed: list[str] = []
+    whole_table = Sections.table
+
+    def table(self: Sections, name: str):
+        parsed.append(name)
+        return whole_table(self, name)
+
+    monkeypatch.setattr(Sections, "table", table)
+    return parsed
+
+
+def test_changing_or_adding_one_action_parses_no_table_of_actions_whole(db: Path, monkeypatch):
+    for n in range(3):
+        tracker(db).add("I1", f"action {n}", "Insp A", "31/03/2025", note=f"note {n}")
+    parsed = _count_whole_parses(monkeypatch)
+    action = tracker(db).update("A2", due="30/04/2025", reason="slipped")
+    assert [n["text"] for n in action["notes"]] == ["note 1"]  # whole: details joined
+    assert [d["due"] for d in action["due_history"]] == ["2025-03-31", "2025-04-30"]
+    added = tracker(db).add("I1", "action 3", "Insp A", None)
+    assert added["id"] == "A4"
+    assert not {"actions", "action_details"} & set(parsed)
+    snap = Store.at(db).load()
+    assert snap.action("A2")["due"] == "2025-04-30"
+    assert [a["id"] for a in snap.actions] == ["A1", "A2", "A3", "A4"]
+
+
+def test_a_renumbered_handle_is_found_without_parsing_the_table(db: Path, monkeypatch):
+    tracker(db).add("I1", "kept", "Insp A", None)
+    tracker(db).add("I1", "moved", "Insp A", None)
+
+    def renumber(data: dict) -> None:
+        key = next(k for k, a in data["actions"].items() if a["title"] == "moved")
+        data["actions"][key].update(id="A14", former_ids=["A9"])
+
+    _afi_wrote(db, renumber)
+    parsed = _count_whole_parses(monkeypatch)
+    snap = Store.at(db).load()
+    assert snap.action("a9")["title"] == "moved"
+    assert snap.notices == ["A9 was renumbered A14 in a merge"]
+    assert snap.action("A14")["title"] == "moved"
+    assert "actions" not in parsed
+
+
+def test_the_next_handle_is_above_every_handle_even_when_the_counter_is_behind(db: Path):
+    """A store afi wrote whose counter is behind its handles (an older afi, a
+    hand edit written back) still gives a new handle above all of them."""
+    tracker(db).add("I1", "one", "Insp A", None)
+
+    def behind(data: dict) -> None:
+        (key,) = data["actions"]
+        data["actions"][key]["id"] = "A120"
+        data["meta"]["1"]["next"]["actions"] = 7
+
+    _afi_wrote(db, behind)
+    assert tracker(db).add("I1", "two", "Insp A", None)["id"] == "A121"
+    assert tracker(db).add("I1", "three", "Insp A", None)["id"] == "A122"
+
+
+def test_a_missing_handle_is_still_reported(db: Path):
+    from afi_tracker.errors import NotFound
+
+    tracker(db).add("I1", "one", "Insp A", None)
+    with pytest.raises(NotFound, match='no action "A77"'):
+        tracker(db).update("A77", title="x")

@@ -267,6 +267,7 @@ class Sections:
         self.reader = reader
         self.meta = meta
         self.spans = spans  # table -> (start, end) of its content bytes
+        self._kept: dict[str, bytes] = {}  # checked_content's tables, CRC checked
 
     @classmethod
     def locate(cls, buf: Any) -> Sections | None:
@@ -344,6 +345,22 @@ class Sections:
     def content(self, name: str) -> Any:
         start, end = self.spans[name]
         return self.reader.at(start, end)
+
+    def checked_content(self, name: str) -> bytes | None:
+        """The table's bytes if its CRC matches (None if not), read once and
+        kept: a write that looks up and patches a few records of a table reads
+        and checks it once, and patches the very bytes it checked."""
+        import zlib
+
+        kept = self._kept.get(name)
+        if kept is None:
+            if name not in self.spans:
+                return b""
+            kept = bytes(self.content(name))
+            if zlib.crc32(kept) != self.meta["crc"][name]:
+                return None
+            self._kept[name] = kept
+        return kept
 
     def span(self, name: str) -> Any:
         """The table's bytes for a write: in memory already, or copied from the file."""
@@ -426,28 +443,25 @@ class Sections:
         return out
 
     def records(self, name: str, keys: list[str]) -> dict[str, Any] | None:
-        """The records `keys` of the table, parsing only their lines; None if
-        its CRC fails or its lines are not in id order."""
-        from bisect import bisect_left
-
+        """The records `keys` of the table, parsing only their lines, each found
+        by a binary search; None if its CRC fails, or if its lines are not in id
+        order (checked by a scan for each id not found, or for more than a few,
+        of the whole table's order once)."""
         import orjson
 
-        content = bytes(self.content(name))
-        import zlib
-
-        if zlib.crc32(content) != self.meta["crc"][name]:
-            return None
-        lines = content.split(b",\n") if content else []
-        ids = [line[1 : line.index(b'"', 1)] for line in lines]
-        if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+        content = self.checked_content(name)
+        if content is None:
             return None
         found: dict[str, Any] = {}
+        missing: list[bytes] = []
         for key in keys:
             wanted = key.encode()
-            at = bisect_left(ids, wanted)
-            if at < len(ids) and ids[at] == wanted:
-                found.update(orjson.loads(b"{" + lines[at] + b"}"))
-        return found
+            at, present = line_at(content, wanted)
+            if present:
+                found.update(orjson.loads(b"{%s}" % content[at : line_end(content, at)]))
+            else:
+                missing.append(wanted)
+        return found if _all_absent(content, missing) else None
 
     def matching(self, name: str, words: list[bytes]) -> dict[str, Any] | None:
         """A superset of the records of the table that hold a string made of
@@ -548,39 +562,102 @@ class Sections:
         self.reader.close()
 
 
-def _patched(source: Sections, name: str, changes: dict[str, Any]) -> bytes | None:
-    """The table's bytes with the changed records' lines replaced, added (in id
-    order) or dropped; None when its CRC fails or its lines are not in id order
-    (then it is encoded whole)."""
-    from bisect import bisect_left
-
-    if name not in source.spans:
-        lines: list[bytes] = []
-    else:
-        content = bytes(source.content(name))
-        import zlib
-
-        if zlib.crc32(content) != source.meta["crc"][name]:
-            return None
-        lines = content.split(b",\n") if content else []
-    keys = [line[1 : line.index(b'"', 1)] for line in lines]
-    if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
-        return None
-    for key, doc in sorted(changes.items()):
-        wanted = str(key).encode()
-        at = bisect_left(keys, wanted)
-        present = at < len(keys) and keys[at] == wanted
-        if doc is None:
-            if present:
-                del keys[at], lines[at]
-            continue
-        line = b'"%s":%s' % (wanted, _encode(doc))
-        if present:
-            lines[at] = line
+def line_at(content: bytes, key: bytes) -> tuple[int, bool]:
+    """Where the record `key` is in a table's content (`"id":{...}` lines joined
+    by `,\\n`, in id order): the start of its line and True, or the start of the
+    first line after it and False. A binary search over byte offsets: no line
+    is split off or parsed on the way."""
+    lo, hi = 0, len(content)
+    # Lines starting before lo have smaller ids, lines starting at hi or after
+    # larger ones; lo is a line start, hi a line start or the end.
+    while lo < hi:
+        mid = (lo + hi) // 2
+        at = mid if mid == 0 else content.find(b"\n", mid - 1) + 1
+        if at <= 0 or at >= hi:
+            at = lo
+        found = content[at + 1 : content.index(b'"', at + 1)]
+        if found == key:
+            return at, True
+        if found < key:
+            nl = content.find(b"\n", at)
+            lo = len(content) if nl < 0 else nl + 1
         else:
-            keys.insert(at, wanted)
-            lines.insert(at, line)
-    return b",\n".join(lines)
+            hi = at
+    return lo, False
+
+
+def line_end(content: bytes, start: int) -> int:
+    """The end of the line starting at `start`, before its separating comma."""
+    nl = content.find(b"\n", start)
+    return len(content) if nl < 0 else nl - 1
+
+
+def _absent(content: bytes, key: bytes) -> bool:
+    """No line of the table has this id (a scan, in whatever order the lines are)."""
+    head = b'"%s":' % key
+    return not content.startswith(head) and content.find(b"\n" + head) < 0
+
+
+def _all_absent(content: bytes, keys: list[bytes]) -> bool:
+    """The ids a binary search did not find are not in the table: a scan for
+    each of a few; for more, the whole table's order is checked once (in id
+    order, the search cannot have missed one)."""
+    if len(keys) <= 4:
+        return all(_absent(content, key) for key in keys)
+    return _in_order(content)
+
+
+def _in_order(content: bytes) -> bool:
+    import re
+
+    ids = re.findall(rb'(?:^|\n)"([^"]*)":', content)
+    return all(a < b for a, b in zip(ids, ids[1:], strict=False))
+
+
+def _patched(source: Sections, name: str, changes: dict[str, Any]) -> _Joined | None:
+    """The table's bytes with the changed records' lines replaced, added (in id
+    order) or dropped, as pieces of the old bytes around the new lines; None when
+    its CRC fails or its lines are not in id order (then it is encoded whole).
+
+    Each record's line is found by a binary search; a record not found that way
+    is confirmed absent by a scan (or, for many, by checking the whole table's
+    order once), so a line is never written twice."""
+    content = source.checked_content(name)
+    if content is None:
+        return None
+    edits: list[tuple[int, int, bytes, bytes | None]] = []  # (at, kind, key, line)
+    missing: list[bytes] = []
+    for key, doc in changes.items():
+        wanted = str(key).encode()
+        at, present = line_at(content, wanted)
+        line = None if doc is None else b'"%s":%s' % (wanted, _encode(doc))
+        if present:
+            edits.append((at, 1, wanted, line))
+            continue
+        missing.append(wanted)
+        if line is not None:
+            edits.append((at, 0, wanted, line))
+    if not _all_absent(content, missing):
+        return None
+    items: list[Any] = []
+    view = memoryview(content)
+    cursor = 0
+    # An added record's place came from the search: the line before it has a
+    # smaller id and the line at it a larger one.
+    for at, kind, _key, line in sorted(edits):
+        if at > cursor:
+            items.append(view[cursor : at - 2 if at < len(content) else at])
+        if line is not None:
+            items.append(line)
+        cursor = line_end(content, at) + 2 if kind == 1 else max(cursor, at)
+    if cursor < len(content):
+        items.append(view[cursor:])
+    parts: list[Any] = []
+    for n, item in enumerate(items):
+        if n:
+            parts.append(b",\n")
+        parts.append(item)
+    return _Joined(*parts)
 
 
 def _pieces(chunks: list[Any]) -> Any:
@@ -828,7 +905,10 @@ class AtomicJSONStorage(Storage):
                 body = _patched(source, name, patches[name])
                 if body is not None:
                     contents[name] = body
-                    crcs[name] = zlib.crc32(body)
+                    crc = 0
+                    for part in body.parts:
+                        crc = zlib.crc32(part, crc)
+                    crcs[name] = crc
                     continue
                 if whole is None:
                     raise StoreWriteFailed(f"could not write store {self.path}: {name} changed")

@@ -39,7 +39,7 @@ from afi_tracker.store import derived
 from afi_tracker.store.history import field_change
 from afi_tracker.store.keys import doc_key, history_key, new_txn
 from afi_tracker.store.layout import DETAILS, details_of, join, split
-from afi_tracker.store.storage import AtomicJSONStorage, Sections
+from afi_tracker.store.storage import AtomicJSONStorage, Sections, line_at, line_end
 from afi_tracker.store.validate import TABLES, problems
 
 LOCK_TIMEOUT = 10.0  # seconds; AFI_LOCK_TIMEOUT overrides
@@ -70,16 +70,305 @@ def empty_data() -> dict[str, dict[str, Any]]:
     return data
 
 
+class _Partial(dict[str, Record]):
+    """A table of a file afi wrote (its CRC checked) whose records are parsed one
+    at a time, as they are asked for by id: changing one action of 100k parses
+    its two lines (hot fields and details), not the table and its details whole.
+
+    Anything that needs every record (iterating, len, copy, ==) first reads the
+    whole table, keeping this command's changes in place, so it is then the dict
+    the whole table would have been: the same records in the same order (the
+    file's, then records added, as a dict keeps them).
+    """
+
+    def __init__(
+        self,
+        lines: bytes,
+        one: Callable[[str, int | None], Record | None],
+        every: Callable[[], dict[str, Record]],
+    ) -> None:
+        super().__init__()
+        self.lines = lines  # the hot table's bytes, CRC checked
+        self._one = one
+        self._every = every
+        self.complete = False
+        self.changed = False
+        self._asked: set[str] = set()  # ids looked up in the file (found or not)
+        self._gone: set[str] = set()  # deleted by this command
+        self._added: set[str] = set()  # put back after a delete: placed last
+
+    def _fetch(self, key: Any, at: int | None = None) -> None:
+        if self.complete or not isinstance(key, str) or key in self._asked:
+            return
+        if dict.__contains__(self, key) or key in self._gone:
+            return
+        self._asked.add(key)
+        record = self._one(key, at)
+        if record is not None:
+            dict.__setitem__(self, key, record)
+
+    def whole(self) -> None:
+        """Read every record, this command's changes kept."""
+        if self.complete:
+            return
+        mine = dict(dict.items(self))
+        out: dict[str, Record] = {}
+        for key, record in self._every().items():
+            if key not in self._gone and key not in self._added:
+                out[key] = mine.get(key, record)
+        for key, record in mine.items():
+            if key not in out:
+                out[key] = record
+        dict.clear(self)
+        dict.update(self, out)
+        self.complete = True
+        self._asked.clear()
+        self._gone.clear()
+        self._added.clear()
+
+    def __missing__(self, key: str) -> Record:
+        if not self.complete and key not in self._asked:
+            self._fetch(key)
+            if dict.__contains__(self, key):
+                return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._fetch(key)
+        return dict.__contains__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._fetch(key)
+        return dict.get(self, key, default)
+
+    def __setitem__(self, key: str, value: Record) -> None:
+        self.changed = True
+        if not self.complete and key in self._gone:
+            self._gone.discard(key)
+            self._added.add(key)
+        # A record set without being looked up keeps its line if the file has it
+        # (a change) or goes after the file's records (an addition): as a dict would.
+        dict.__setitem__(self, key, value)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._fetch(key)
+        if dict.__contains__(self, key):
+            self.changed = True
+            if not self.complete:
+                self._gone.add(key)
+                self._added.discard(key)
+            return dict.pop(self, key)
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+    def __delitem__(self, key: str) -> None:
+        self.pop(key)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._fetch(key)
+        if not dict.__contains__(self, key):
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __iter__(self) -> Iterator[str]:
+        self.whole()
+        return dict.__iter__(self)
+
+    def __reversed__(self) -> Iterator[str]:
+        self.whole()
+        return dict.__reversed__(self)
+
+    def __len__(self) -> int:
+        self.whole()
+        return dict.__len__(self)
+
+    def keys(self) -> Any:
+        self.whole()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self.whole()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self.whole()
+        return dict.items(self)
+
+    def copy(self) -> dict[str, Record]:
+        self.whole()
+        return dict(dict.items(self))
+
+    def popitem(self) -> tuple[str, Record]:
+        self.whole()
+        self.changed = True
+        return dict.popitem(self)
+
+    def clear(self) -> None:
+        dict.clear(self)
+        self.changed = self.complete = True
+
+    def __eq__(self, other: object) -> bool:
+        self.whole()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        self.whole()
+        return dict.__ne__(self, other)
+
+    __hash__ = None
+
+    def __or__(self, other: Any) -> Any:
+        self.whole()
+        return dict.__or__(self, other)
+
+    def __ror__(self, other: Any) -> Any:
+        self.whole()
+        return dict.__ror__(self, other)
+
+    def __ior__(self, other: Any) -> Any:
+        self.update(other)
+        return self
+
+    def __repr__(self) -> str:
+        self.whole()
+        return dict.__repr__(self)
+
+    def handle_keys(self, text: str) -> tuple[str | None, str | None] | None:
+        """The id of the record whose handle is `text` (upper case), and of the
+        one a merge renumbered away from it, found from the file's bytes (a scan,
+        no parse) and this command's changes; None when only the whole table can
+        say (an unusual handle, no record found, or more than one)."""
+        if self.complete or not (
+            text[:1].isascii() and text[:1].isalpha() and text[1:].isascii() and text[1:].isdigit()
+        ):
+            return None
+        lines = self.lines
+        places: dict[str, int | None] = dict.fromkeys(dict.keys(self))
+        # afi writes handles in upper case: one spelled otherwise is found by the
+        # whole table's index, as is a handle no record has.
+        places.update(_line_keys(lines, b'"id":"%s"' % text.encode()))
+        former = _line_keys(lines, b'"former_ids":')
+        found = [key for key, at in places.items() if _handle_of(self, key, at) == text]
+        moved = [
+            key
+            for key, at in {**dict.fromkeys(dict.keys(self)), **former}.items()
+            if text in _former_of(self, key, at)
+        ]
+        if len(found) > 1 or len(moved) > 1 or not (found or moved):
+            return None
+        return (found[0] if found else None), (moved[0] if moved else None)
+
+    def next_is_safe(self, number: int) -> bool:
+        """No handle in the file's bytes (at any depth) numbers `number` or more,
+        so no record's handle does: `meta.next` alone gives the next one. A scan
+        for ids of as many digits or more, not a parse."""
+        import re
+
+        digits = len(str(number))
+        pattern = re.compile(rb'"id":"(?![A-Za-z][0-9]{0,%d}")([^"]*)"' % (digits - 1))
+        for match in pattern.finditer(self.lines):
+            value = match.group(1)
+            if not (value[:1].isalpha() and value[1:].isdigit()) or int(value[1:]) >= number:
+                return False
+        return all(
+            handle_number(str(doc.get("id", ""))) < number
+            for doc in dict.values(self)
+            if isinstance(doc.get("id"), str)
+        )
+
+
+def _line_keys(lines: bytes, needle: bytes) -> dict[str, int | None]:
+    """The ids of the lines holding `needle`, with where each line starts."""
+    found: dict[str, int | None] = {}
+    at = lines.find(needle)
+    while at >= 0:
+        start = lines.rfind(b"\n", 0, at) + 1
+        found[lines[start + 1 : lines.index(b'"', start + 1)].decode()] = start
+        at = lines.find(needle, at + len(needle))
+    return found
+
+
+def _handle_of(table: _Partial, key: str, at: int | None) -> str | None:
+    table._fetch(key, at)
+    doc = dict.get(table, key)
+    return None if doc is None else str(doc.get("id", "")).upper()
+
+
+def _former_of(table: _Partial, key: str, at: int | None) -> set[str]:
+    table._fetch(key, at)
+    doc = dict.get(table, key)
+    return set() if doc is None else {str(old).upper() for old in doc.get("former_ids", ())}
+
+
 class _Tables(dict[str, dict[str, Record]]):
     """Tables keyed by document id, each (from a file afi wrote) parsed only when
     first used: most commands never touch the history. A table with details
-    (actions) is joined with them, so every record is whole."""
+    (actions) is joined with them, so every record is whole. The tables with
+    handles start as _Partial: a record is parsed when it is asked for by id."""
 
     def __init__(self, data: dict[str, dict[str, Any]]) -> None:
         super().__init__()
         self._data = data
 
+    def _partial(self, name: str) -> _Partial | None:
+        """The table read record by record, if it is in the file unparsed and as afi wrote it."""
+        data = self._data
+        if not isinstance(data, LazyData) or name not in HANDLE_PREFIX:
+            return None
+        sections = data.sections
+        details = DETAILS.get(name)
+        if name in data or name not in sections.spans or (details is not None and details in data):
+            return None
+        hot = sections.checked_content(name)
+        cold = sections.checked_content(details) if details is not None else b""
+        if hot is None or cold is None:
+            return None  # edited: read and checked whole
+        import orjson
+
+        def one(key: str, at: int | None) -> Record | None:
+            wanted = key.encode()
+            if at is None:
+                at, present = line_at(hot, wanted)
+                if not present:
+                    return None
+            parsed: dict[str, Record] = orjson.loads(b"{%s}" % hot[at : line_end(hot, at)])
+            record = parsed.get(key)
+            if record is not None and cold:
+                where, present = line_at(cold, wanted)
+                if present:
+                    record.update(orjson.loads(b"{%s}" % cold[where : line_end(cold, where)])[key])
+            return record
+
+        def every() -> dict[str, Record]:
+            return self._whole(name)
+
+        return _Partial(hot, one, every)
+
+    def _whole(self, name: str) -> dict[str, Record]:
+        if name in DETAILS:
+            table = join(self._data.get(name, {}), self._data.get(DETAILS[name], {}))
+            # The details now live in the whole records; keep no second copy.
+            self._data.pop(DETAILS[name], None)
+            return table
+        return dict(self._data.get(name, {}))
+
+    def in_memory(self, name: str) -> bool:
+        """The table is parsed whole, or changed: read it from here, not the file."""
+        table = dict.get(self, name)
+        if isinstance(table, _Partial):
+            return table.complete or table.changed
+        return table is not None
+
     def __missing__(self, name: str) -> dict[str, Record]:
+        partial = self._partial(name)
+        if partial is not None:
+            self[name] = partial
+            return partial
         if name in DETAILS:
             table = join(self._data.get(name, {}), self._data.get(DETAILS[name], {}))
             # The details now live in the whole records; keep no second copy.
@@ -104,7 +393,7 @@ class _Tables(dict[str, dict[str, Record]]):
     def hot(self, name: str) -> dict[str, Record]:
         """The table without its details (for actions: no notes, evidence or
         deadline revisions), parsing only its own part of the file."""
-        if name in self:
+        if self.in_memory(name):
             return split(name, self[name])[name]
         table: dict[str, Record] = self._data.get(name, {})
         return table
@@ -238,9 +527,14 @@ class Snapshot:
         text = handle.strip().upper()
         if text.isdigit():
             text = prefix + text
-        index = self._handle_index(table)
-        key = index.get(text)
-        moved = index.get("~" + text)
+        docs = self.tables[table]
+        found = docs.handle_keys(text) if isinstance(docs, _Partial) else None
+        if found is not None:
+            key, moved = found
+        else:
+            index = self._handle_index(table)
+            key = index.get(text)
+            moved = index.get("~" + text)
         if moved is not None and moved != key:
             # Two clones both made this handle: the one a merge renumbered is
             # found by its new handle, and whoever types the old one is told.
@@ -327,7 +621,7 @@ class Snapshot:
         `needles`: words (lower-case bytes) that the stored line of every action
         `wanted` accepts holds in some case (`owner_needles`); from a file afi
         wrote, only the lines holding them are parsed (Sections.matching)."""
-        if "actions" in self.tables:  # already whole
+        if self.tables.in_memory("actions"):  # already whole
             return [a for a in cast(list[Action], self.tables["actions"].values()) if wanted(a)]
         data = self.tables._data
         hot: dict[str, Action] | None = None
@@ -389,7 +683,7 @@ class Snapshot:
 
     def _stored_counts(self) -> dict[str, Counts] | None:
         data = self.tables._data
-        if "actions" in self.tables or not isinstance(data, LazyData):
+        if self.tables.in_memory("actions") or not isinstance(data, LazyData):
             return None  # changed in this transaction, or not read from a file afi wrote
         sections = data.sections
         meta = sections.meta
@@ -408,7 +702,7 @@ class Snapshot:
 
     def _hot_actions(self, fields: tuple[str, ...]) -> Any:
         data = self.tables._data
-        if "actions" not in self.tables and isinstance(data, LazyData):
+        if not self.tables.in_memory("actions") and isinstance(data, LazyData):
             if "actions" not in data and "actions" in data.sections.spans:
                 projected = data.sections.project("actions", fields)
                 if projected is not None:
@@ -550,6 +844,7 @@ class Transaction(Snapshot):
         self.txn = new_txn()
         self._entries: list[HistoryEntry] = []
         self.dirty: set[str] = set()  # tables as stored: actions, action_details...
+        self._next_safe: set[str] = set()  # tables whose counter is known to be above every handle
 
     @property
     def changed(self) -> bool:
@@ -580,11 +875,18 @@ class Transaction(Snapshot):
 
     def _next_number(self, table: str) -> int:
         # Counters only go up, so a deleted record's handle is never given again;
-        # a merge sets each to the larger of the two sides'.
-        existing = max(
-            (handle_number(doc.get("id", "")) for doc in self.tables[table].values()), default=0
-        )
-        number = max(int(self.meta["next"].get(table, 1)), existing + 1)
+        # a merge sets each to the larger of the two sides'. A table read record
+        # by record is checked by a scan of its bytes that no handle is at or
+        # above the counter (then the counter alone answers), once per command.
+        number = int(self.meta["next"].get(table, 1))
+        docs = self.tables[table]
+        if table not in self._next_safe:
+            if not (isinstance(docs, _Partial) and docs.next_is_safe(number)):
+                existing = max(
+                    (handle_number(doc.get("id", "")) for doc in docs.values()), default=0
+                )
+                number = max(number, existing + 1)
+            self._next_safe.add(table)
         self.meta["next"][table] = number + 1
         return number
 
