@@ -246,7 +246,12 @@ def test_patching_lines_gives_the_whole_encoding(table, changes):
             after[key] = {"n": value}
     expected = dump_store({"meta": {"1": {}}, "things": dict(sorted(after.items()))})
     body = b"".join(bytes(part) for part in patched.parts)
-    assert body == bytes(Sections.locate(expected).content("things"))
+    whole = Sections.locate(expected)
+    assert whole is not None
+    assert body == bytes(whole.content("things"))
+    # Reading records by id finds the same ones.
+    wanted = sorted(set(table) | set(changes))
+    assert whole.records("things", wanted) == {k: after[k] for k in wanted if k in after}
 
 
 def test_patching_refuses_a_table_out_of_id_order():
