@@ -229,9 +229,7 @@ def test_patching_lines_gives_the_whole_encoding(table, changes):
     at once: the patched bytes are those of the table encoded whole."""
     from afi_tracker.store.storage import Sections, _patched, dump_store
 
-    raw = dump_store(
-        {"meta": {"1": {}}, "things": {k: {"n": v} for k, v in sorted(table.items())}}
-    )
+    raw = dump_store({"meta": {"1": {}}, "things": {k: {"n": v} for k, v in sorted(table.items())}})
     sections = Sections.locate(raw)
     assert sections is not None
     patched = _patched(
