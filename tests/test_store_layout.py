@@ -377,3 +377,21 @@ def test_a_missing_handle_is_still_reported(db: Path):
     tracker(db).add("I1", "one", "Insp A", None)
     with pytest.raises(NotFound, match='no action "A77"'):
         tracker(db).update("A77", title="x")
+
+
+def test_tables_copied_a_small_piece_at_a_time_are_copied_whole_and_checked(db: Path, monkeypatch):
+    """Copies and CRCs go a piece at a time through one reused buffer: with
+    pieces of 7 bytes every table spans many, and the file is still exact."""
+    from afi_tracker.store import storage
+    from afi_tracker.store.storage import dump_store
+
+    monkeypatch.setattr(storage, "_PIECE", 7)
+    tracker(db).add("I1", "first", "Insp A", "31/03/2025", note="n")
+    tracker(db).update("A1", note="second")
+    raw = db.read_bytes()
+    assert dump_store(json.loads(raw)) == raw
+    sections = AtomicJSONStorage(db).sections()
+    assert sections is not None and sections.intact()
+    _hand_edit(db, b'"text":"second"', b'"text":"SECOND"')  # the details' CRC now fails
+    edited = AtomicJSONStorage(db).sections()
+    assert edited is not None and not edited.intact()

@@ -45,6 +45,8 @@ from afi_tracker.store.validate import TABLES, problems
 LOCK_TIMEOUT = 10.0  # seconds; AFI_LOCK_TIMEOUT overrides
 # Above this many changed records in a table, it is encoded whole rather than patched.
 _PATCH_MAX = 1000
+# Tables a write keeps in memory as read when it checks every table's CRC.
+_KEPT = frozenset({"actions", *DETAILS.values()})
 # A listing choosing more actions than this, and most of them, joins them all at once.
 _JOIN_ALL_ABOVE = 1000
 
@@ -1092,7 +1094,10 @@ class Store:
         data = LazyData(sections, self._strict)
         if whole:
             for name in sections.spans:
-                if not sections.crc_ok(name) and data.checked(name) is None:
+                # Actions and their details, which most writes look up and patch,
+                # are kept as checked (read once, not again to look them up).
+                kept = name in _KEPT and sections.checked_content(name) is not None
+                if not kept and not sections.crc_ok(name) and data.checked(name) is None:
                     return self._strict()
         return data
 
