@@ -62,11 +62,39 @@ def add(counts: Counts, action: Action, sign: int = 1) -> None:
 
 
 def tally(actions: Iterable[Action]) -> Counts:
-    """The counts of `actions` (one item's)."""
-    counts = empty()
+    """The counts of `actions` (one item's), canonical.
+
+    The same rules as add(), in one pass with local counters: a store whose
+    counts must be rebuilt tallies 100k actions this way."""
+    live = done = open_ = blocked = 0
+    dues: list[str] = []
+    owners: dict[str, int] = {}
     for action in actions:
-        add(counts, action)
-    return canonical(counts)
+        if not is_live(action):
+            continue
+        live += 1
+        for name in owners_of(action):
+            owners[name] = owners.get(name, 0) + 1
+        status = action["status"]
+        if status == ActionStatus.DONE:
+            done += 1
+        elif is_open(action):
+            open_ += 1
+            blocked += status == ActionStatus.BLOCKED
+            due = action.get("due")
+            if due:
+                dues.append(due)
+    dues.sort()
+    if len(owners) > 1:
+        owners = dict(sorted(owners.items(), key=_owner_order))
+    return {
+        "live": live,
+        "done": done,
+        "open": open_,
+        "blocked": blocked,
+        "dues": dues,
+        "owners": owners,
+    }
 
 
 def canonical(counts: Counts) -> Counts:
@@ -90,15 +118,11 @@ def _owner_order(entry: tuple[str, int]) -> tuple[str, str]:
 def by_item(actions: Iterable[Action]) -> dict[str, Counts]:
     """Every item's counts, by item handle; items with no live action left out
     (their counts would be all zero)."""
-    out: dict[str, Counts] = {}
+    grouped: dict[str, list[Action]] = {}
     for action in actions:
-        if not is_live(action):
-            continue
-        counts = out.get(action["item"])
-        if counts is None:
-            counts = out[action["item"]] = empty()
-        add(counts, action)
-    return {handle: canonical(c) for handle, c in out.items()}
+        if is_live(action):
+            grouped.setdefault(action["item"], []).append(action)
+    return {handle: tally(group) for handle, group in grouped.items()}
 
 
 def overdue(counts: Counts, as_of: date) -> int:

@@ -1196,7 +1196,8 @@ class Store:
 
 def _whole(tx: Transaction, name: str) -> dict[str, Any]:
     if name == derived.COUNTS:
-        return derived.table_of(cast(dict[str, Action], tx.tables.hot("actions")).values())
+        # The whole records hold the counted (hot) fields: no need to split them.
+        return derived.table_of(cast(dict[str, Action], tx.tables["actions"]).values())
     return tx.changed_tables({name})[name]
 
 
