@@ -115,3 +115,46 @@ def test_listing_one_owner_of_a_hand_edited_store_reads_it_whole(db: Path):
     view = actions_listing(Store.at(db).load(), ActionFilter(owner="DS JONES"), date(2025, 1, 6))
     assert [(r["id"], r["title"]) for r in view.rows] == [("A2", "second, edited")]
     assert json.loads(db.read_text(encoding="utf-8"))  # still the file as edited
+
+
+def test_listing_most_actions_parses_only_the_detail_lines_with_evidence(db: Path, monkeypatch):
+    """Rows show an action's evidence and no other detail: listing most of many
+    actions parses the detail lines that hold evidence, not the notes and
+    deadline revisions of every action; the rows are those of whole actions."""
+    import afi_tracker.store.store as store_module
+    from afi_tracker.render.listings import ActionFilter, actions_listing
+
+    for n in range(5):
+        tracker(db).add("I1", f"action {n}", "Insp A", "31/03/2025")
+    tracker(db).update("A2", evidence=["minutes.pdf", "plan.docx"])
+    tracker(db).update("A4", evidence=['a "quoted" ref'], note="evidence: [none]")
+    tracker(db).update("A5", note='"evidence":[1]')
+    day = date(2025, 1, 6)
+    whole = Store.at(db).load()
+    whole.actions  # noqa: B018  (every action joined whole)
+    expected = actions_listing(whole, ActionFilter(), day).rows
+
+    monkeypatch.setattr(store_module, "_JOIN_ALL_ABOVE", 1)  # "many" at five actions
+    parsed: list[str] = []
+    having: list[list[str]] = []
+    whole_table, having_lines = Sections.table, Sections.having
+
+    def table(self: Sections, name: str):
+        parsed.append(name)
+        return whole_table(self, name)
+
+    def counted(self: Sections, name: str, field: str):
+        picked = having_lines(self, name, field)
+        having.append(sorted(a["evidence"][0]["ref"] for a in (picked or {}).values()))
+        return picked
+
+    monkeypatch.setattr(Sections, "table", table)
+    monkeypatch.setattr(Sections, "having", counted)
+    rows = actions_listing(Store.at(db).load(), ActionFilter(), day).rows
+    assert rows == expected
+    assert [r["evidence"] for r in rows if r["evidence"]] == [
+        ["minutes.pdf", "plan.docx"],
+        ['a "quoted" ref'],
+    ]
+    assert having == [['a "quoted" ref', "minutes.pdf"]]
+    assert "action_details" not in parsed

@@ -614,7 +614,10 @@ class Snapshot:
         return list(self._by_report.get(report_key, []))
 
     def actions_where(
-        self, wanted: Callable[[Action], bool], needles: list[bytes] | None = None
+        self,
+        wanted: Callable[[Action], bool],
+        needles: list[bytes] | None = None,
+        detail: str | None = None,
     ) -> list[Action]:
         """The actions `wanted` accepts (judged on their hot fields), whole, in no
         set order. Only the chosen ones' details are read: a listing of one
@@ -622,7 +625,11 @@ class Snapshot:
 
         `needles`: words (lower-case bytes) that the stored line of every action
         `wanted` accepts holds in some case (`owner_needles`); from a file afi
-        wrote, only the lines holding them are parsed (Sections.matching)."""
+        wrote, only the lines holding them are parsed (Sections.matching).
+
+        `detail`: the one cold field the caller reads (a listing: "evidence").
+        When most of many actions are chosen, they then hold their hot fields and
+        that one, and only the detail lines where it is not empty are parsed."""
         if self.tables.in_memory("actions"):  # already whole
             return [a for a in cast(list[Action], self.tables["actions"].values()) if wanted(a)]
         data = self.tables._data
@@ -635,10 +642,20 @@ class Snapshot:
         chosen = {key: a for key, a in hot.items() if wanted(a)}
         many = len(chosen) > _JOIN_ALL_ABOVE and len(chosen) * 4 > len(hot)
         if many and "actions" in data and hot is data["actions"]:
+            cold = DETAILS["actions"]
+            having = None
+            if detail is not None and isinstance(data, LazyData) and cold not in data:
+                if cold in data.sections.spans:
+                    having = data.sections.having(cold, detail)
+            if having is not None:
+                for key, extra in having.items():
+                    if extra.get(detail) and key in chosen:
+                        chosen[key] = cast(Action, {**chosen[key], detail: extra[detail]})
+                return list(chosen.values())
             # Most of many: every action whole (both tables parsed at once and
             # joined in place) costs less than looking a line up for each.
-            whole = self.tables["actions"]
-            return [cast(Action, whole[key]) for key in chosen]
+            whole = self.tables["actions"]  # (items(): a _Partial reads itself whole)
+            return [cast(Action, a) for key, a in whole.items() if key in chosen]
         for key, extra in self.tables.details_of("actions", list(chosen)).items():
             chosen[key] = cast(Action, {**chosen[key], **extra})
         return list(chosen.values())
