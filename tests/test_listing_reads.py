@@ -158,3 +158,17 @@ def test_listing_most_actions_parses_only_the_detail_lines_with_evidence(db: Pat
     ]
     assert having == [['a "quoted" ref', "minutes.pdf"]]
     assert "action_details" not in parsed
+
+
+def test_listing_most_actions_of_hand_edited_details_reads_them_whole(db: Path, monkeypatch):
+    import afi_tracker.store.store as store_module
+    from afi_tracker.render.listings import ActionFilter, actions_listing
+
+    for n in range(3):
+        tracker(db).add("I1", f"action {n}", "Insp A", None)
+    tracker(db).update("A2", evidence=["minutes.pdf"], note="kept")
+    text = db.read_text(encoding="utf-8").replace('"minutes.pdf"', '"minutes-v2.pdf"')
+    db.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(store_module, "_JOIN_ALL_ABOVE", 1)
+    rows = actions_listing(Store.at(db).load(), ActionFilter(), date(2025, 1, 6)).rows
+    assert [(r["id"], r["evidence"]) for r in rows if r["evidence"]] == [("A2", ["minutes-v2.pdf"])]
