@@ -35,7 +35,9 @@ def _value(entry: ConflictValue) -> str:
 def open_conflicts(snap: Snapshot) -> list[OpenConflict]:
     found: list[OpenConflict] = []
     for table in ("reports", "items", "actions"):
-        docs = snap.tables[table].values()
+        # Conflicts are kept on the hot records: no action's details are read,
+        # and only the few records with a conflict are sorted.
+        docs = [d for d in snap.tables.hot(table).values() if d.get("conflicts")]
         for doc in sorted(docs, key=lambda d: (handle_number(d.get("id", "")), d.get("key", ""))):
             for field, clash in sorted((doc.get("conflicts") or {}).items()):
                 found.append(

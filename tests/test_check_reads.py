@@ -1,0 +1,46 @@
+"""What `afi check` reads: the hot actions, and details only where a rule needs them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from afi_tracker.api.tracker import Tracker
+from afi_tracker.store.store import Store
+
+
+def tracker(db: Path) -> Tracker:
+    return Tracker(Store.at(db), by="tester", command="test", today=date(2025, 1, 6))
+
+
+def test_check_reads_details_only_for_the_actions_of_items_being_closed(db: Path, monkeypatch):
+    from afi_tracker.reports.check import Options, evaluate
+    from afi_tracker.store.storage import Sections
+
+    tracker(db).add("I1", "still open", "Insp A", "31/03/2025", note="kept in the details table")
+    tracker(db).add("I2", "finished", "Insp B", None)
+    tracker(db).move("A2", "done", evidence=["minutes.pdf"])
+    tracker(db).close_item("I2", ["audit.pdf"])
+    key = {a["id"]: k for k, a in json.loads(db.read_text())["actions"].items()}
+    parsed: list[str] = []
+    asked: list[tuple[str, list[str]]] = []
+    whole_table, some_records = Sections.table, Sections.records
+
+    def table(self: Sections, name: str):
+        parsed.append(name)
+        return whole_table(self, name)
+
+    def records(self: Sections, name: str, keys: list[str]):
+        asked.append((name, list(keys)))
+        return some_records(self, name, keys)
+
+    monkeypatch.setattr(Sections, "table", table)
+    monkeypatch.setattr(Sections, "records", records)
+    options = Options(as_of=date(2025, 4, 2))
+    found = evaluate(Store.at(db).load(), options).findings
+    assert "action_details" not in parsed
+    assert asked == [("action_details", [key["A2"]])]  # not A1: its item is open
+    whole = Store.at(db).load()
+    whole.actions  # noqa: B018  (joined: every action whole)
+    assert found == evaluate(whole, options).findings
