@@ -115,6 +115,15 @@ def test_command_modules_from_the_argument_list():
     assert command_modules([]) is None
 
 
+def test_command_name_from_the_argument_list():
+    from afi_tracker.__main__ import command_name
+
+    assert command_name(["--db", "status", "list"]) == "list"
+    assert command_name(["--db=x.json", "item", "add"]) == "item"
+    assert command_name(["--help", "status"]) is None
+    assert command_name(["--version"]) is None
+
+
 def test_a_command_loads_only_its_own_cli_module(db, tmp_path):
     modules = _modules_after(["--db", str(db), "status"], tmp_path)
     cli = {m for m in modules if m.startswith("afi_tracker.cli.")}
@@ -124,6 +133,34 @@ def test_a_command_loads_only_its_own_cli_module(db, tmp_path):
         "afi_tracker.cli.config",
         "afi_tracker.cli.hints",
     }, cli
+
+
+def _built_after(argv: list[str], tmp_path: Path) -> list[str]:
+    """The top-level commands and groups a real `afi` process registered with Typer
+    (what it turns into Click objects on each run)."""
+    probe = tmp_path / "built.py"
+    probe.write_text(
+        "import atexit, json, sys\n"
+        "def dump():\n"
+        "    from afi_tracker.cli.root import app\n"
+        "    names = [c.name or c.callback.__name__ for c in app.registered_commands]\n"
+        "    names += [g.name for g in app.registered_groups]\n"
+        f"    open({str(tmp_path / 'built.json')!r}, 'w').write(json.dumps(names))\n"
+        "atexit.register(dump)\n"
+        "from afi_tracker.__main__ import main\n"
+        f"sys.argv = ['afi', *{argv!r}]\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True)
+    assert proc.returncode in (0, 1, 2), proc.stderr
+    return sorted(json.loads((tmp_path / "built.json").read_text()))
+
+
+def test_a_command_builds_only_itself(db, tmp_path):
+    assert _built_after(["--db", str(db), "status"], tmp_path) == ["status"]
+    assert _built_after(["--db", str(db), "export", "-h"], tmp_path) == ["export"]
+    # A name that is not a command keeps them all, for Click's "did you mean".
+    assert len(_built_after(["--db", str(db), "statu"], tmp_path)) > 20
 
 
 def test_status_to_a_pipe_loads_neither_rich_nor_dateutil(db, tmp_path):

@@ -1,7 +1,8 @@
 """The `afi` console script and `python -m afi_tracker`.
 
 Answers --version before loading the CLI at all; everything else goes to the CLI,
-which loads only the module(s) that define the command typed (COMMAND_MODULES).
+which loads only the module(s) that define the command typed (COMMAND_MODULES)
+and builds only that command.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
 _ROOT_VALUED = ("--db",)
 
 
-def command_modules(argv: list[str]) -> tuple[str, ...] | None:
-    """The CLI modules the command in `argv` needs, or None for all of them."""
+def command_name(argv: list[str]) -> str | None:
+    """The top-level command `argv` names, or None (help, or options alone)."""
     args = iter(argv)
     for arg in args:
         if arg in _ROOT_VALUED:
@@ -41,8 +42,14 @@ def command_modules(argv: list[str]) -> tuple[str, ...] | None:
         elif arg in ("-h", "--help", "--"):
             return None
         elif not arg.startswith("-"):
-            return COMMAND_MODULES.get(arg)
+            return arg
     return None
+
+
+def command_modules(argv: list[str]) -> tuple[str, ...] | None:
+    """The CLI modules the command in `argv` needs, or None for all of them."""
+    name = command_name(argv)
+    return None if name is None else COMMAND_MODULES.get(name)
 
 
 def main() -> None:
@@ -63,8 +70,11 @@ def main() -> None:
 
     import afi_tracker
 
-    if not any(name.endswith("_COMPLETE") for name in os.environ):  # shell completion: all
-        afi_tracker.cli_modules = command_modules(sys.argv[1:])
+    command = command_name(sys.argv[1:])
+    completing = any(name.endswith("_COMPLETE") for name in os.environ)
+    if command in COMMAND_MODULES and not completing:  # shell completion: all
+        afi_tracker.cli_modules = COMMAND_MODULES[command]
+        afi_tracker.cli_command = command
     from afi_tracker.cli import main as cli_main
 
     try:

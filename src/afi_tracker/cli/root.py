@@ -135,6 +135,20 @@ app = typer.Typer(
 )
 
 
+def keep_only(name: str) -> None:
+    """Build only the top-level command or group `name`: Typer makes Click objects
+    from every registered command's signature on each run (a few ms each), and
+    one process runs one command. Help, completion and mistyped names keep all."""
+    from typer.main import get_command_name
+
+    app.registered_commands = [
+        info
+        for info in app.registered_commands
+        if (info.name or get_command_name(info.callback.__name__ if info.callback else "")) == name
+    ]
+    app.registered_groups = [info for info in app.registered_groups if info.name == name]
+
+
 class State:
     db: Path | None = None
     store: "Store | None" = None
