@@ -175,3 +175,13 @@ def test_status_to_a_pipe_loads_neither_rich_nor_dateutil(db, tmp_path):
 def test_status_with_forced_colour_is_printed_by_rich(db, tmp_path):
     modules = _modules_after(["--db", str(db), "status"], tmp_path, FORCE_COLOR="1")
     assert "rich" in modules
+
+
+def test_a_write_locks_the_store_without_importing_filelock(db, tmp_path):
+    # flock(2) taken directly (filelock costs 30 ms of imports); filelock's own
+    # lock on the same file still excludes afi (tests/test_store.py).
+    argv = ["--db", str(db), "add", "I1", "Publish", "--owner", "A", "--due", "eom", "--by", "me"]
+    modules = _modules_after(argv, tmp_path)
+    assert "afi_tracker.store.store" in modules
+    assert "filelock" not in modules
+    assert json.loads(db.read_text())["actions"]  # it wrote
