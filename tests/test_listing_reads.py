@@ -145,7 +145,7 @@ def test_listing_most_actions_parses_only_the_detail_lines_with_evidence(db: Pat
 
     def counted(self: Sections, name: str, field: str):
         picked = having_lines(self, name, field)
-        having.append(sorted(a["evidence"][0]["ref"] for a in (picked or {}).values()))
+        having.append(sorted(refs[0]["ref"] for refs in (picked or {}).values()))
         return picked
 
     monkeypatch.setattr(Sections, "table", table)
@@ -172,3 +172,20 @@ def test_listing_most_actions_of_hand_edited_details_reads_them_whole(db: Path, 
     monkeypatch.setattr(store_module, "_JOIN_ALL_ABOVE", 1)
     rows = actions_listing(Store.at(db).load(), ActionFilter(), date(2025, 1, 6)).rows
     assert [(r["id"], r["evidence"]) for r in rows if r["evidence"]] == [("A2", ["minutes-v2.pdf"])]
+
+
+def test_having_reads_a_field_wherever_it_is_in_the_record():
+    """The lists are cut from the lines when the field is last, and the lines
+    parsed whole when it is not; either way the same values, empty ones left out."""
+    details: dict[str, dict[str, list[dict[str, str]]]] = {
+        "1": {"due_history": [], "notes": [], "evidence": [{"ref": "a]b", "by": 'q"'}]},
+        "2": {"notes": [{"text": '"evidence":[{"ref":"no"}]'}], "evidence": []},
+        "3": {"evidence": [{"ref": "first"}], "notes": []},
+        "4": {"notes": []},
+    }
+    for shown in (details, {k: v for k, v in details.items() if k != "3"}):
+        sections = Sections.locate(dump_store({"meta": {"1": {}}, "action_details": shown}))
+        assert sections is not None
+        assert sections.having("action_details", "evidence") == {
+            k: v["evidence"] for k, v in shown.items() if v.get("evidence")
+        }

@@ -527,11 +527,17 @@ class Sections:
         return picked
 
     def having(self, name: str, field: str) -> dict[str, Any] | None:
-        """A superset of the records of the table whose `field` is a non-empty
-        list, parsing only their lines; None if its CRC fails. As afi writes a
-        record, such a line holds `"field":[` and then not `]` (no spaces; a
-        quote inside a string is escaped): a listing needs each action's
-        evidence, which 100k actions' notes and deadline revisions only bury.
+        """`field` of each record of the table where it is a non-empty list, by
+        record id, parsing little more than those lists; None if the table's CRC
+        fails. A listing needs each action's evidence, which 100k actions' notes
+        and deadline revisions only bury.
+
+        As afi writes a record, such a line holds `"field":[` and then not `]`
+        (no spaces; a quote inside a string is escaped, so no string holds it).
+        When the field is the record's last (as the layout writes details), its
+        list runs from there to the line's closing brace, and all those lists
+        are parsed as one array; if any is not (the array would not parse, or
+        not into as many lists), the lines are parsed whole instead.
         """
         import re
         import zlib
@@ -541,19 +547,30 @@ class Sections:
         content = bytes(self.content(name))
         if zlib.crc32(content) != self.meta["crc"][name]:
             return None
-        pattern = re.compile(b'"' + re.escape(field.encode()) + rb'":\[[^\]]')
+        pattern = re.compile(b'"' + re.escape(field.encode()) + rb'":(\[)[^\]]')
+        keys: list[bytes] = []
         lines: list[bytes] = []
+        lists: list[bytes] = []
         found = pattern.search(content)
         while found is not None:
             end = content.find(b"\n", found.end())
             end = len(content) if end < 0 else end
             start = content.rfind(b"\n", 0, found.start()) + 1
-            lines.append(content[start:end].removesuffix(b","))
+            line = content[start:end].removesuffix(b",")
+            keys.append(line[1 : line.index(b'"', 1)])
+            lines.append(line)
+            lists.append(content[found.start(1) : start + len(line) - 1])
             found = pattern.search(content, end)
         if not lines:
             return {}
-        picked: dict[str, Any] = orjson.loads(b"{" + b",\n".join(lines) + b"}")
-        return picked
+        try:
+            values = orjson.loads(b"[" + b",".join(lists) + b"]")
+        except orjson.JSONDecodeError:
+            values = None
+        if isinstance(values, list) and len(values) == len(keys):
+            return {key.decode(): value for key, value in zip(keys, values, strict=True)}
+        records: dict[str, Any] = orjson.loads(b"{" + b",\n".join(lines) + b"}")
+        return {key: doc[field] for key, doc in records.items() if doc.get(field)}
 
     def checked_table(self, name: str) -> dict[str, Any] | None:
         """A table whose CRC does not match (a hand edit, a line-by-line merge),

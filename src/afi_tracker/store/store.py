@@ -648,9 +648,9 @@ class Snapshot:
                 if cold in data.sections.spans:
                     having = data.sections.having(cold, detail)
             if having is not None:
-                for key, extra in having.items():
-                    if extra.get(detail) and key in chosen:
-                        chosen[key] = cast(Action, {**chosen[key], detail: extra[detail]})
+                for key, value in having.items():
+                    if key in chosen:
+                        chosen[key] = cast(Action, {**chosen[key], detail: value})
                 return list(chosen.values())
             # Most of many: every action whole (both tables parsed at once and
             # joined in place) costs less than looking a line up for each.
