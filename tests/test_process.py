@@ -185,3 +185,33 @@ def test_a_write_locks_the_store_without_importing_filelock(db, tmp_path):
     assert "afi_tracker.store.store" in modules
     assert "filelock" not in modules
     assert json.loads(db.read_text())["actions"]  # it wrote
+
+
+def test_classes_every_command_loads_are_not_dataclasses():
+    # @dataclass compiles three functions per class on each start-up (domain/plain.py).
+    import dataclasses
+
+    from afi_tracker.cli.config import Settings
+    from afi_tracker.render.base import Column, Detail, Listing
+    from afi_tracker.render.layout import Col, Plan
+    from afi_tracker.store.history import Command
+
+    for cls in (Settings, Column, Detail, Listing, Col, Plan, Command):
+        assert not dataclasses.is_dataclass(cls), cls
+
+
+def test_plain_records_compare_and_show_as_dataclasses_do():
+    import pytest
+
+    from afi_tracker.render.layout import Col
+
+    shown = Col("H", ["x"])
+    measured = Col("H", ["x"])
+    measured.natural()  # caches a hidden field: neither compared nor shown
+    assert shown == measured and shown != Col("H", ["y"]) and shown != ("H", ["x"])
+    assert repr(measured) == (
+        "Col(header='H', values=['x'], priority=1, wrap=False, justify='left', "
+        "max_width=None, min_width=20, styles=[])"
+    )
+    with pytest.raises(TypeError):
+        hash(shown)

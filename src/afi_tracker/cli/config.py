@@ -8,10 +8,10 @@ AFI_DATE_ORDER) > project file (./afi.toml, else [tool.afi] in
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from afi_tracker.domain.plain import Plain
 from afi_tracker.errors import InvalidValue
 
 DEFAULTS: dict[str, Any] = {
@@ -37,10 +37,14 @@ class ConfigError(InvalidValue):
     """A config file cannot be read or holds a bad value; it names the file and key."""
 
 
-@dataclass
-class Settings:
-    values: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
-    sources: dict[str, str] = field(default_factory=lambda: dict.fromkeys(DEFAULTS, "default"))
+class Settings(Plain):  # not a dataclass: every command loads it (domain/plain.py)
+    FIELDS = ("values", "sources")
+
+    def __init__(
+        self, values: dict[str, Any] | None = None, sources: dict[str, str] | None = None
+    ) -> None:
+        self.values = dict(DEFAULTS) if values is None else values
+        self.sources = dict.fromkeys(DEFAULTS, "default") if sources is None else sources
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]

@@ -2,39 +2,66 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 from afi_tracker.domain.model import RAG_COUNTED, ItemKind
+from afi_tracker.domain.plain import Plain
+
+# Plain classes, not dataclasses: every command loads these (domain/plain.py).
 
 
-@dataclass
-class Column:
-    key: str
-    header: str
-    width: int | None = None  # shorten text to this many characters in tables
-    justify: str = "left"
-    wrap: bool = False
+class Column(Plain):
+    FIELDS = ("key", "header", "width", "justify", "wrap")
+
+    def __init__(
+        self,
+        key: str,
+        header: str,
+        width: int | None = None,  # shorten text to this many characters in tables
+        justify: str = "left",
+        wrap: bool = False,
+    ) -> None:
+        self.key = key
+        self.header = header
+        self.width = width
+        self.justify = justify
+        self.wrap = wrap
 
 
-@dataclass
-class Listing:
+class Listing(Plain):
     """Rows of records; `rows` are what JSON and CSV carry, `columns` what tables show."""
 
-    title: str
-    columns: list[Column]
-    rows: list[dict[str, Any]]
-    empty: str = "Nothing to show."
+    FIELDS = ("title", "columns", "rows", "empty")
+
+    def __init__(
+        self,
+        title: str,
+        columns: list[Column],
+        rows: list[dict[str, Any]],
+        empty: str = "Nothing to show.",
+    ) -> None:
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.empty = empty
 
 
-@dataclass
-class Detail:
+class Detail(Plain):
     """One record: labelled fields, then optional sections of lines (e.g. history)."""
 
-    title: str
-    fields: list[tuple[str, Any]]
-    data: dict[str, Any]
-    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    FIELDS = ("title", "fields", "data", "sections")
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[tuple[str, Any]],
+        data: dict[str, Any],
+        sections: list[tuple[str, list[str]]] | None = None,
+    ) -> None:
+        self.title = title
+        self.fields = fields
+        self.data = data
+        self.sections: list[tuple[str, list[str]]] = [] if sections is None else sections
 
 
 def display(value: Any) -> str:

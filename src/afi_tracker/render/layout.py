@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from afi_tracker.domain.plain import Plain
 
 if TYPE_CHECKING:  # Rich is imported only when lines are printed with it
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -33,17 +34,41 @@ GAP = 2  # spaces between columns
 STACK_INDENT = 4
 
 
-@dataclass
-class Col:
-    header: str
-    values: list[str]
-    priority: int = 1
-    wrap: bool = False  # a text column: wraps, and takes the width that is left
-    justify: str = "left"
-    max_width: int | None = None  # short columns: shorten beyond this
-    min_width: int = 20  # text columns: below this the row is stacked instead
-    styles: list[str | None] = field(default_factory=list)
-    _natural: int | None = field(default=None, repr=False, compare=False)
+class Col(Plain):  # not a dataclass: every listing loads it (domain/plain.py)
+    FIELDS = (
+        "header",
+        "values",
+        "priority",
+        "wrap",
+        "justify",
+        "max_width",
+        "min_width",
+        "styles",
+        "_natural",
+    )
+    HIDDEN = frozenset({"_natural"})
+
+    def __init__(
+        self,
+        header: str,
+        values: list[str],
+        priority: int = 1,
+        wrap: bool = False,  # a text column: wraps, and takes the width that is left
+        justify: str = "left",
+        max_width: int | None = None,  # short columns: shorten beyond this
+        min_width: int = 20,  # text columns: below this the row is stacked instead
+        styles: list[str | None] | None = None,
+        _natural: int | None = None,
+    ) -> None:
+        self.header = header
+        self.values = values
+        self.priority = priority
+        self.wrap = wrap
+        self.justify = justify
+        self.max_width = max_width
+        self.min_width = min_width
+        self.styles: list[str | None] = [] if styles is None else styles
+        self._natural = _natural
 
     def style(self, row: int) -> str | None:
         return self.styles[row] if row < len(self.styles) else None
@@ -60,12 +85,20 @@ class Col:
         return min(self.natural(), self.min_width) if self.wrap else self.natural()
 
 
-@dataclass
-class Plan:
-    columns: list[Col]
-    widths: list[int]
-    one_line: bool = False  # shorten text columns instead of wrapping them
-    dropped: list[Col] = field(default_factory=list)  # in the order they were shown
+class Plan(Plain):
+    FIELDS = ("columns", "widths", "one_line", "dropped")
+
+    def __init__(
+        self,
+        columns: list[Col],
+        widths: list[int],
+        one_line: bool = False,  # shorten text columns instead of wrapping them
+        dropped: list[Col] | None = None,  # in the order they were shown
+    ) -> None:
+        self.columns = columns
+        self.widths = widths
+        self.one_line = one_line
+        self.dropped: list[Col] = [] if dropped is None else dropped
 
     def main(self) -> int | None:
         """The index of the column that carries the left-out columns' values: the

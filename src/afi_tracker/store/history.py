@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from afi_tracker.domain.model import FieldChange, HistoryEntry
+from afi_tracker.domain.plain import Plain
 
 
 def field_change(field: str, old: Any, new: Any) -> FieldChange:
@@ -29,16 +29,28 @@ def field_change(field: str, old: Any, new: Any) -> FieldChange:
 _QUIET = frozenset({"updated", "due_history", "position"})
 
 
-@dataclass
-class Command:
-    txn: int
-    at: str
-    by: str
-    command: str
-    undoes: int | None
-    changes: list[str]
-    records: list[str]
-    number: int = 0  # 1 for the oldest command: what the history listing shows
+class Command(Plain):  # not a dataclass: every command loads it (domain/plain.py)
+    FIELDS = ("txn", "at", "by", "command", "undoes", "changes", "records", "number")
+
+    def __init__(
+        self,
+        txn: int,
+        at: str,
+        by: str,
+        command: str,
+        undoes: int | None,
+        changes: list[str],
+        records: list[str],
+        number: int = 0,  # 1 for the oldest command: what the history listing shows
+    ) -> None:
+        self.txn = txn
+        self.at = at
+        self.by = by
+        self.command = command
+        self.undoes = undoes
+        self.changes = changes
+        self.records = records
+        self.number = number
 
 
 def _value(value: Any) -> str:
