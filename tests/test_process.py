@@ -131,7 +131,6 @@ def test_a_command_loads_only_its_own_cli_module(db, tmp_path):
         "afi_tracker.cli.root",
         "afi_tracker.cli.reporting",
         "afi_tracker.cli.config",
-        "afi_tracker.cli.hints",
     }, cli
 
 
@@ -161,6 +160,23 @@ def test_a_command_builds_only_itself(db, tmp_path):
     assert _built_after(["--db", str(db), "export", "-h"], tmp_path) == ["export"]
     # A name that is not a command keeps them all, for Click's "did you mean".
     assert len(_built_after(["--db", str(db), "statu"], tmp_path)) > 20
+
+
+def test_commands_load_no_module_they_do_not_use(db, tmp_path):
+    # Each was loaded by every `afi status` or `afi list` once: the check rules (by
+    # the renderers, for types), the progress module (by `list`), the date parser
+    # (by `status` with no date given), the error hints (with no error), shlex and
+    # getpass.
+    unused = {
+        "afi_tracker.reports.check",
+        "afi_tracker.domain.dates",
+        "afi_tracker.cli.hints",
+        "shlex",
+        "getpass",
+    }
+    assert not unused & _modules_after(["--db", str(db), "status"], tmp_path)
+    listed = _modules_after(["--db", str(db), "list", "-f", "json"], tmp_path)
+    assert not (unused - {"afi_tracker.domain.dates"} | {"afi_tracker.reports.progress"}) & listed
 
 
 def test_status_to_a_pipe_loads_neither_rich_nor_dateutil(db, tmp_path):

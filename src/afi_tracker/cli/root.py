@@ -55,7 +55,6 @@ class AfiGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from afi_tracker.cli.hints import hint_for
         from afi_tracker.errors import AfiError
 
         state.argv = list(args) if args is not None else sys.argv[1:]
@@ -70,6 +69,8 @@ class AfiGroup(TyperGroup):
             )
             code = result if isinstance(result, int) else 0
         except AfiError as exc:
+            from afi_tracker.cli.hints import hint_for  # only when there is an error
+
             message = f"Error: {_one_line(exc.message)}"
             hint = hint_for(exc)
             if hint:
@@ -475,10 +476,10 @@ def _today() -> date:
 
 
 def _as_of(text: str | None) -> date:
-    from afi_tracker.domain.dates import parse_date
-
     if not text:
         return _today()
+    from afi_tracker.domain.dates import parse_date  # only for a date given
+
     return parse_date(text, _today(), day_first=_settings()["date_order"] == "day-first")
 
 
