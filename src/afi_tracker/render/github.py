@@ -17,12 +17,16 @@ def _prop(text: str) -> str:
 
 def check(result: CheckResult) -> str:
     lines = []
+    store = _prop(result.store)
+    heads: dict[tuple[str, str, str], str] = {}  # per level and rule, built once
     for f in result.findings:
         level = "error" if f.severity == "error" or result.strict else "warning"
-        lines.append(
-            f"::{level} file={_prop(result.store)},title={_prop(f.code + ' ' + f.name)}"
-            f"::{_data(f.message)}"
-        )
+        head = heads.get((level, f.code, f.name))
+        if head is None:
+            head = heads[level, f.code, f.name] = (
+                f"::{level} file={store},title={_prop(f.code + ' ' + f.name)}::"
+            )
+        lines.append(head + _data(f.message))
     failures, warnings = len(result.failures), len(result.warnings)
     verdict = "passed" if result.ok else "failed"
     lines.append(

@@ -21,12 +21,15 @@ def check(result: CheckResult) -> str:
         by_case.setdefault((f.report or "store", f.item or "store"), []).append(f)
     cases = {(report, handle) for report, handles in result.items.items() for handle in handles}
     cases |= set(by_case)
+    by_report: dict[str, list[str]] = {}  # one pass, not a scan of every case per report
+    for report, handle in cases:
+        by_report.setdefault(report, []).append(handle)
     root = ET.Element("testsuites", name="afi check")
     total = failed = 0
-    for report in sorted({r for r, _ in cases}):
+    for report in sorted(by_report):
         suite = ET.SubElement(root, "testsuite", name=for_terminal(report))
         suite_failed = 0
-        handles = sorted((h for r, h in cases if r == report), key=_order)
+        handles = sorted(by_report[report], key=_order)
         for handle in handles:
             case = ET.SubElement(
                 suite,
@@ -36,6 +39,7 @@ def check(result: CheckResult) -> str:
             )
             findings = by_case.get((report, handle), [])
             failing = [f for f in findings if f.severity == "error" or result.strict]
+            notes = [f for f in findings if not (f.severity == "error" or result.strict)]
             for f in failing:
                 node = ET.SubElement(
                     case,
@@ -44,7 +48,6 @@ def check(result: CheckResult) -> str:
                     message=for_terminal(f"{f.code} {f.name}: {f.message}"),
                 )
                 node.text = for_terminal(f.message)
-            notes = [f for f in findings if f not in failing]
             if notes:
                 ET.SubElement(case, "system-out").text = "\n".join(
                     for_terminal(f"warning {f.code} {f.name}: {f.message}") for f in notes

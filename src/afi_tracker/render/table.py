@@ -346,11 +346,15 @@ def check(result: CheckResult) -> str:
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
         groups.setdefault(finding.report or "store", []).append(finding)
+    heads: dict[tuple[str, str, str], str] = {}  # `  ✗ FAIL AFI101 action-overdue  `, once a rule
     for report in sorted(groups):
         lines.append(for_terminal(report))
         for f in sorted(groups[report], key=lambda f: (f.severity != "error", f.code, f.id)):
-            mark = "✗ FAIL" if f.severity == "error" else "! WARN"
-            line = f"  {mark} {f.code} {f.name}  {one_line(f.message)}"
+            head = heads.get((f.severity, f.code, f.name))
+            if head is None:
+                mark = "✗ FAIL" if f.severity == "error" else "! WARN"
+                head = heads[f.severity, f.code, f.name] = f"  {mark} {f.code} {f.name}  "
+            line = head + _one_line(f.message)
             # Continuation lines are indented under the rule, so findings stay apart.
             if len(line) <= width:
                 lines.append(line)
@@ -364,6 +368,12 @@ def check(result: CheckResult) -> str:
         f"{' (strict: warnings fail)' if result.strict else ''}, as of {result.as_of}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """one_line(text), quicker for the printable text most messages are: such a
+    string holds no control for it to strip, only spaces to join."""
+    return " ".join(text.split()) if text.isprintable() else one_line(text)
 
 
 def _wrap(line: str, width: int, indent: str) -> list[str]:

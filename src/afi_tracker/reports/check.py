@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from afi_tracker.domain.model import (
@@ -33,6 +34,7 @@ from afi_tracker.domain.rules import (
     proposer,
     real_evidence,
 )
+from afi_tracker.domain.safetext import shorten
 from afi_tracker.errors import AfiError, InvalidValue, StoreCorrupt, StoreError
 from afi_tracker.store.store import Snapshot, Store, rewind
 from afi_tracker.store.validate import problems
@@ -275,11 +277,15 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
         evidenced.setdefault(action["item"], []).append(action)
     findings: list[Finding] = []
     checked: dict[str, list[str]] = {}
+    # Graded once per check, not once per finding (tens of thousands at 100k actions).
+    graded = {code: (rule.name, options.grade(code)) for code, rule in _BY_CODE.items()}
+    keep = findings.append
+    days: dict[str, date | None] = {}  # `updated` stamps, each parsed once
 
     def add(code: str, report: str | None, item: str | None, rid: str, message: str) -> None:
-        grade = options.grade(code)
+        name, grade = graded[code]
         if grade is not None:
-            findings.append(Finding(code, _BY_CODE[code].name, grade, report, item, rid, message))
+            keep(Finding(code, name, grade, report, item, rid, message))
 
     published_on: dict[str, date | None] = {}
     by_measured: dict[str, list[Measure]] = {}
@@ -317,8 +323,9 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     handle,
                     f"{handle} has awaited sign-off since {since.isoformat()}",
                 )
-        if status not in (ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTION):
-            for measure in sorted(by_measured.get(handle, []), key=lambda m: m["id"]):
+        measured = by_measured.get(handle)
+        if measured and status not in (ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTION):
+            for measure in sorted(measured, key=lambda m: m["id"]):
                 mid = measure["id"]
                 missed = measure_missed(measure, as_of)
                 if missed:
@@ -369,9 +376,8 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     handle,
                     f"{handle} was proposed and signed off by {signer}",
                 )
-        for action in sorted(actions, key=lambda a: a["id"]):
-            if not is_open(action):
-                continue
+        # Only open actions are judged: sorted by id (as text), the others not at all.
+        for action in sorted([a for a in actions if is_open(a)], key=_ID):
             aid = action["id"]
             due = action.get("due")
             if action_overdue(action, as_of):
@@ -395,7 +401,11 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                 )
             if not owners_of(action):
                 add("AFI103", key, handle, aid, f"{aid} ({handle}) has no owner")
-            updated = _day(action.get("updated") or action.get("created"))
+            stamp = action.get("updated") or action.get("created") or ""
+            if stamp in days:
+                updated = days[stamp]
+            else:
+                updated = days[stamp] = _day(stamp)
             if updated is not None and is_stale(updated, as_of, options.stale_after):
                 add(
                     "AFI202",
@@ -412,6 +422,8 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
             add("AFI107", None, on_item, clash.record, f"merge conflict: {clash.describe()}")
     return CheckResult(as_of.isoformat(), label, options.strict, findings, checked)
 
+
+_ID = itemgetter("id")
 
 # The item statuses whose closure the evidence rules judge (AFI203, AFI206).
 _EVIDENCED = frozenset({ItemStatus.COMPLETE, ItemStatus.AWAITING_SIGN_OFF})
@@ -431,8 +443,6 @@ def _published(snap: Snapshot, key: str) -> date | None:
 
 
 def _short(text: str, width: int = 70) -> str:
-    from afi_tracker.domain.safetext import shorten
-
     return shorten(text, width)
 
 
