@@ -9,6 +9,7 @@ entry in the history and about half have later updates.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sys
@@ -128,7 +129,9 @@ def build(actions: int, reports: int, seed: int = 7) -> tuple[dict, list[dict]]:
         created = due - timedelta(days=rng.randint(30, 200))
         owner = rng.choice(OWNERS)
         record = {
-            "uid": f"u{action_no:08x}",
+            # 32 hex digits, as afi mints them (new_key), derived from the
+            # number so a store is the same every run.
+            "uid": hashlib.md5(b"action %d" % action_no, usedforsecurity=False).hexdigest(),
             "id": f"A{action_no}",
             "item": item["id"],
             "title": f"Action {action_no}: deliver improvement for {item['id']}",
