@@ -210,9 +210,11 @@ def test_classes_every_command_loads_are_not_dataclasses():
     from afi_tracker.cli.config import Settings
     from afi_tracker.render.base import Column, Detail, Listing
     from afi_tracker.render.layout import Col, Plan
+    from afi_tracker.reports.progress import QuestionProgress, ReportProgress, StatusView
     from afi_tracker.store.history import Command
 
-    for cls in (Settings, Column, Detail, Listing, Col, Plan, Command):
+    plain = (Settings, Column, Detail, Listing, Col, Plan, Command)
+    for cls in (*plain, QuestionProgress, ReportProgress, StatusView):
         assert not dataclasses.is_dataclass(cls), cls
 
 

@@ -25,6 +25,7 @@ from afi_tracker.domain.model import (
     Measure,
     Report,
 )
+from afi_tracker.domain.plain import Plain
 from afi_tracker.domain.rules import (
     AMBER_DAYS,
     handle_number,
@@ -108,13 +109,25 @@ class ItemProgress:
     response: str | None = None  # the published response's verdict (accepted...)
 
 
-@dataclass
-class QuestionProgress:
-    number: str | None
-    text: str
-    judgement: str | None
-    items: list[ItemProgress]
-    totals: Totals = field(default_factory=lambda: Totals())
+# QuestionProgress, ReportProgress and StatusView are plain classes, not
+# dataclasses: @dataclass compiles their methods at each start-up (domain/plain.py).
+# The others stay dataclasses: the JSON renderers take them apart with asdict.
+class QuestionProgress(Plain):
+    FIELDS = ("number", "text", "judgement", "items", "totals")
+
+    def __init__(
+        self,
+        number: str | None,
+        text: str,
+        judgement: str | None,
+        items: list[ItemProgress],
+        totals: Totals | None = None,
+    ) -> None:
+        self.number = number
+        self.text = text
+        self.judgement = judgement
+        self.items = items
+        self.totals = Totals() if totals is None else totals
 
 
 @dataclass
@@ -159,27 +172,58 @@ class Totals:
             self.rag[rating] += count
 
 
-@dataclass
-class ReportProgress:
-    key: str
-    title: str
-    force: str
-    judgement: str | None
-    published: str | None
-    response_due: str | None
-    questions: list[QuestionProgress]
-    totals: Totals
-    # The PCC's 56-day response date has passed (as of the view's date) with no
-    # published response recorded (rules.response_outstanding).
-    response_passed: bool = False
+class ReportProgress(Plain):
+    FIELDS = (
+        "key",
+        "title",
+        "force",
+        "judgement",
+        "published",
+        "response_due",
+        "questions",
+        "totals",
+        "response_passed",
+    )
+
+    def __init__(
+        self,
+        key: str,
+        title: str,
+        force: str,
+        judgement: str | None,
+        published: str | None,
+        response_due: str | None,
+        questions: list[QuestionProgress],
+        totals: Totals,
+        # The PCC's 56-day response date has passed (as of the view's date) with no
+        # published response recorded (rules.response_outstanding).
+        response_passed: bool = False,
+    ) -> None:
+        self.key = key
+        self.title = title
+        self.force = force
+        self.judgement = judgement
+        self.published = published
+        self.response_due = response_due
+        self.questions = questions
+        self.totals = totals
+        self.response_passed = response_passed
 
 
-@dataclass
-class StatusView:
-    as_of: str
-    reports: list[ReportProgress]
-    totals: Totals
-    details: bool = False  # tables: every item even when there are hundreds
+class StatusView(Plain):
+    FIELDS = ("as_of", "reports", "totals", "details")
+
+    def __init__(
+        self,
+        as_of: str,
+        reports: list[ReportProgress],
+        totals: Totals,
+        details: bool = False,  # tables: every item even when there are hundreds
+    ) -> None:
+        self.as_of = as_of
+        self.reports = reports
+        self.totals = totals
+        self.details = details
 
 
 def item_progress(
