@@ -44,3 +44,20 @@ def test_check_reads_details_only_for_the_actions_of_items_being_closed(db: Path
     whole = Store.at(db).load()
     whole.actions  # noqa: B018  (joined: every action whole)
     assert found == evaluate(whole, options).findings
+
+
+def test_damaged_action_details_are_exit_2_though_no_item_needs_them(runner, db: Path):
+    """check reads no open item's action details, yet a details table that is not
+    JSON is still an unreadable store (exit 2), not a check that passed or failed."""
+    from tests.conftest import invoke
+
+    tracker(db).add("I1", "still open", "Insp A", "31/03/2025", note="kept in the details table")
+    text = db.read_text()
+    start = text.index('"action_details":{\n') + len('"action_details":{\n')
+    end = text.index("\n", start)
+    db.write_text(text[:end] + "," + text[end:])
+    statuses = {i.get("status") for i in json.loads(text)["items"].values()}
+    assert not statuses & {"complete", "awaiting-sign-off"}  # no evidence rule reads details
+    result = invoke(runner, "--db", str(db), "check")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: store {db} is not valid JSON: ")
