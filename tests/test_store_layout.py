@@ -181,19 +181,10 @@ def test_a_write_patches_changed_records_into_the_bytes_exactly_as_a_whole_encod
 
 
 def test_listing_some_actions_reads_only_their_details(db: Path, monkeypatch):
-    from afi_tracker.store.storage import Sections
-
     tracker(db).add("I1", "first", "Insp A", None)
     tracker(db).add("I1", "second", "Insp B", None)
     tracker(db).update("A2", note="kept in the details table")
-    parsed: list[str] = []
-    whole_table = Sections.table
-
-    def table(self: Sections, name: str):
-        parsed.append(name)
-        return whole_table(self, name)
-
-    monkeypatch.setattr(Sections, "table", table)
+    parsed = _count_whole_parses(monkeypatch)
     chosen = Store.at(db).load().actions_where(lambda a: a["id"] == "A2")
     assert [(a["id"], [n["text"] for n in a["notes"]]) for a in chosen] == [
         ("A2", ["kept in the details table"])
@@ -207,9 +198,10 @@ def test_status_counts_actions_from_their_few_fields_with_the_same_figures(db: P
     for n in range(4):
         tracker(db).add("I1", f"action {n}", ["Insp A", "DS B"][n % 2], "31/03/2025")
     tracker(db).update("A2", status="done")
-    snap = Store.at(db).load()
-    cut = snap.hot_actions_by_item(COUNTED)
-    assert {f for actions in cut.values() for a in actions for f in a} <= set(COUNTED)
+    sections = AtomicJSONStorage(db).sections()
+    assert sections is not None
+    cut = sections.project("actions", COUNTED)
+    assert cut is not None and {f for a in cut for f in a} <= set(COUNTED)
     whole = Store.at(db).load()
     whole.actions  # noqa: B018  (joined: the projection is not used)
     day = date(2025, 3, 1)

@@ -672,19 +672,11 @@ class Snapshot:
                 return
         self.tables[name]  # noqa: B018  (read: a damaged table raises StoreCorrupt)
 
-    def hot_actions_by_item(self, fields: tuple[str, ...] | None = None) -> dict[str, list[Action]]:
-        """Actions without their details, by item, in no set order: for figures
-        that count them (status), which then parse neither the details nor sort.
-
-        With `fields` (which must include "item"), each action holds only those
-        fields: from a file afi wrote, the full records are then never all in
-        memory at once (Sections.project)."""
-        if fields is not None:
-            actions = self._hot_actions(fields)
-        else:
-            actions = self.tables.hot("actions").values()
+    def hot_actions_by_item(self) -> dict[str, list[Action]]:
+        """Actions without their details, by item, in no set order: for rules
+        that judge them (check), which then parse neither the details nor sort."""
         grouped: dict[str, list[Action]] = {}
-        for action in actions:
+        for action in cast(dict[str, Action], self.tables.hot("actions")).values():
             grouped.setdefault(action["item"], []).append(action)
         return grouped
 
@@ -705,13 +697,7 @@ class Snapshot:
         if self.tables.in_memory("actions") or not isinstance(data, LazyData):
             return None  # changed in this transaction, or not read from a file afi wrote
         sections = data.sections
-        meta = sections.meta
-        if (
-            derived.COUNTS not in sections.spans
-            or "actions" not in sections.spans
-            or "actions" in data.edited
-            or meta.get(derived.COUNTS_OF) != meta["crc"].get("actions")
-        ):
+        if "actions" not in sections.spans or not _counts_match(data):
             return None
         # Parsed already means checked already; otherwise check the bytes now.
         if "actions" not in data and not sections.crc_ok("actions"):
@@ -1218,6 +1204,18 @@ def _whole(tx: Transaction, name: str) -> dict[str, Any]:
     return tx.changed_tables({name})[name]
 
 
+def _counts_match(data: LazyData) -> bool:
+    """The file's item_counts were made from its actions as afi wrote them (the
+    actions' bytes still have to pass their own CRC to be those)."""
+    sections = data.sections
+    meta = sections.meta
+    return (
+        derived.COUNTS in sections.spans
+        and not {"actions", derived.COUNTS} & data.edited
+        and meta.get(derived.COUNTS_OF) == meta["crc"].get("actions")
+    )
+
+
 def _recount(
     tx: Transaction,
     data: LazyData,
@@ -1233,15 +1231,7 @@ def _recount(
     if changed is None and "actions" not in tables:
         return None  # no hot field of any action changed: the counts still match (or not)
     sections = data.sections
-    meta = sections.meta
-    matched = (
-        derived.COUNTS in sections.spans
-        and "actions" not in data.edited
-        and derived.COUNTS not in data.edited
-        and meta.get(derived.COUNTS_OF) == meta["crc"].get("actions")
-        and changed is not None
-    )
-    if matched and changed is not None:
+    if changed is not None and _counts_match(data):
         before = sections.records("actions", list(changed))
         touched = {
             derived.key_of(a.get("item"))
