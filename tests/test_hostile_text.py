@@ -110,7 +110,7 @@ def test_any_user_text_renders_safely_in_every_format(title, owner, note, eviden
     page = html_render.listing(listing) + html_render.status(status)
     assert "<script>" not in page and not CONTROL.search(page.replace("\n", ""))
 
-    assert json.loads(json_render.listing(listing))[0]["title"] == title
+    assert json.loads(json_render.listing(listing).data)[0]["title"] == title
     svg = svg_render.listing(listing)
     assert "\x1b" not in svg and "<script>" not in svg
 

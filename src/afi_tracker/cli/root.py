@@ -376,10 +376,18 @@ def _emit(fmt: str, view_name: str, view: Any, output: Path | None = None) -> No
     """Render `view` in `fmt` to stdout, or to `output` when -o is given (`-o -`
     is stdout, as `afi import -` reads stdin)."""
     from afi_tracker.render import renderer
+    from afi_tracker.render.base import Encoded
 
     if output is not None and str(output) == "-":
         output = None
     result = renderer(fmt, view_name)(view)
+    if isinstance(result, Encoded):  # data already UTF-8: out as it is, not via a str
+        if output is None:
+            sys.stdout.flush()  # after anything written as text before it
+            sys.stdout.buffer.write(result.data)
+            sys.stdout.buffer.flush()
+            return
+        result = result.data
     if output is None:
         if isinstance(result, bytes):
             # A binary document (a spreadsheet, a Word file) is never sent to a terminal.

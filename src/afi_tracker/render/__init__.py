@@ -7,8 +7,9 @@ function named after the view (`json.status`, `csv.listing`...), which
 tests/test_render.py checks for every pair.
 
 A renderer returns a `str` (data formats: JSON, CSV, Markdown, HTML, SVG,
-GitHub annotations, JUnit), `bytes` (XLSX, DOCX: written only to a file) or a
-Rich renderable (tables for people).
+GitHub annotations, JUnit), `base.Encoded` (data already encoded as UTF-8: a
+JSON listing, written out as it is), `bytes` (XLSX, DOCX: written only to a
+file) or a Rich renderable (tables for people).
 """
 
 from __future__ import annotations

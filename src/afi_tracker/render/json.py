@@ -8,22 +8,30 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from afi_tracker.render.base import Detail, Listing
+from afi_tracker.render.base import Detail, Encoded, Listing
 
 if TYPE_CHECKING:  # types only: `afi list -f json` loads neither
     from afi_tracker.reports.check import CheckResult
     from afi_tracker.reports.progress import StatusView, Totals
 
 
-def dumps(value: Any) -> str:
+def encode(value: Any) -> bytes:
+    """Indented JSON and a closing line break, as UTF-8 bytes."""
     # orjson: the stdlib encoder with indent runs in Python, seconds for a large store.
     import orjson
 
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
+    return orjson.dumps(
+        value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    )
 
 
-def listing(view: Listing) -> str:
-    return dumps(view.rows)
+def dumps(value: Any) -> str:
+    return encode(value).decode()
+
+
+def listing(view: Listing) -> Encoded:
+    # Bytes all the way out: a list can run to 100k rows (cli/root.py `_emit`).
+    return Encoded(encode(view.rows))
 
 
 def detail(view: Detail) -> str:

@@ -1,0 +1,69 @@
+"""What `afi list -f json` writes: the rows' indented JSON, as UTF-8 bytes that
+never pass through a `str` on the way out, the same on stdout and in a file.
+Pins the bytes, never how long they take."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from afi_tracker.api.tracker import Tracker
+from afi_tracker.domain.clock import today
+from afi_tracker.render import json as json_render
+from afi_tracker.render.base import Encoded, Listing
+from afi_tracker.render.listings import ActionFilter, actions_listing
+from afi_tracker.store.store import Store
+from tests.conftest import invoke
+
+# Any text but lone surrogates (not UTF-8 at all): control characters, quotes,
+# backslashes, line separators, non-ASCII letters and emoji among them.
+odd_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12
+) | st.sampled_from(["\x00", "\x1f\x7f", '"\\/', "\u2028\u2029", "é€😀", "</script>"])
+values = st.none() | st.booleans() | odd_text | st.lists(odd_text, max_size=3)
+rows = st.lists(st.dictionaries(odd_text, values, max_size=5), max_size=5)
+
+
+def stdlib_encoding(value: object) -> bytes:
+    """The JSON afi has always written: two-space indent, text as it is, a final line break."""
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=rows)
+def test_the_json_listing_is_the_rows_encoded_once_as_utf8_bytes(rows):
+    encoded = json_render.listing(Listing("Actions", [], rows))
+    assert isinstance(encoded, Encoded)
+    assert encoded.data == stdlib_encoding(rows)
+    assert json_render.dumps(rows).encode("utf-8") == encoded.data  # one encoding for every view
+
+
+def tracker(db: Path) -> Tracker:
+    return Tracker(Store.at(db), by="tester", command="test", today=date(2025, 1, 6))
+
+
+def test_list_json_writes_the_same_bytes_to_stdout_and_to_a_file(runner, db: Path, tmp_path):
+    tracker(db).add("I1", 'Publish "stop\tand search" – ünïcode 😀', "Insp Patel", "31/03/2025")
+    tracker(db).add("I1", "second\x7f", ["DS Jones", "Insp Patel"], None)
+    tracker(db).update("A1", evidence=["minutes.pdf"])
+    expected = stdlib_encoding(actions_listing(Store.at(db).load(), ActionFilter(), today()).rows)
+    shown = invoke(runner, "--db", str(db), "list", "-f", "json")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout_bytes == expected
+    out = tmp_path / "actions.json"
+    written = invoke(runner, "--db", str(db), "list", "-f", "json", "-o", str(out))
+    assert written.exit_code == 0, written.output
+    assert out.read_bytes() == expected
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".actions")] == []
+    dash = invoke(runner, "--db", str(db), "list", "-f", "json", "-o", "-")
+    assert dash.stdout_bytes == expected
+
+
+def test_an_empty_json_list_is_an_empty_array(runner, db: Path):
+    shown = invoke(runner, "--db", str(db), "list", "--owner", "Nobody", "-f", "json")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout_bytes == b"[]\n"
