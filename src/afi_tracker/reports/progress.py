@@ -12,8 +12,11 @@ Cancelled actions do not count towards an item's total.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
+from typing import cast
 
 from afi_tracker.domain import counts
 from afi_tracker.domain.counts import Counts
@@ -23,6 +26,7 @@ from afi_tracker.domain.model import (
     Item,
     ItemStatus,
     Measure,
+    Rag,
     Report,
 )
 from afi_tracker.domain.plain import Plain
@@ -147,16 +151,19 @@ class Totals:
         return round(100 * self.actions_done / self.actions_total)
 
     def add(self, item: ItemProgress) -> None:
-        self.items_total += 1
-        self.items_complete += item.status == "complete"
-        self.items_without_action += item.actions_total == 0 and item.rag not in (
-            "complete",
-            "closed",
+        self.count(
+            item.status, item.actions_total, item.actions_done, item.actions_overdue, item.rag
         )
-        self.actions_total += item.actions_total
-        self.actions_done += item.actions_done
-        self.actions_overdue += item.actions_overdue
-        self.rag[item.rag] += 1
+
+    def count(self, status: str, live: int, done: int, overdue: int, rating: str) -> None:
+        """Count one item in: its status, live, done and overdue actions and RAG."""
+        self.items_total += 1
+        self.items_complete += status == "complete"
+        self.items_without_action += live == 0 and rating not in ("complete", "closed")
+        self.actions_total += live
+        self.actions_done += done
+        self.actions_overdue += overdue
+        self.rag[rating] += 1
 
     def merge(self, other: Totals) -> None:
         for name in (
@@ -193,7 +200,9 @@ class ReportProgress(Plain):
         judgement: str | None,
         published: str | None,
         response_due: str | None,
-        questions: list[QuestionProgress],
+        # Built on first use when a function: the text summary of many reports
+        # shows their totals alone, and never asks for 33k items' progress.
+        questions: list[QuestionProgress] | Callable[[], list[QuestionProgress]],
         totals: Totals,
         # The PCC's 56-day response date has passed (as of the view's date) with no
         # published response recorded (rules.response_outstanding).
@@ -205,9 +214,20 @@ class ReportProgress(Plain):
         self.judgement = judgement
         self.published = published
         self.response_due = response_due
-        self.questions = questions
+        self._questions = questions
         self.totals = totals
         self.response_passed = response_passed
+
+    @property
+    def questions(self) -> list[QuestionProgress]:
+        if callable(self._questions):
+            self._questions = self._questions()
+        return self._questions
+
+    @property
+    def questions_built(self) -> bool:
+        """Whether anything has asked for the questions (and so the items' progress)."""
+        return not callable(self._questions)
 
 
 class StatusView(Plain):
@@ -243,9 +263,39 @@ def progress_of(
     amber_days: int = AMBER_DAYS,
     measures: list[Measure] | None = None,
 ) -> ItemProgress:
-    """An item's progress from the counts of its actions (domain.counts): this
-    runs for every item of every report, 33k items in a large store."""
-    live, open_, blocked = tally["live"], tally["open"], tally["blocked"]
+    """An item's progress from the counts of its actions (domain.counts)."""
+    status, overdue, next_due, gauges, rating, why = judge(item, tally, as_of, amber_days, measures)
+    return ItemProgress(
+        id=item["id"],
+        kind=item["kind"],
+        text=item["text"],
+        question=item.get("question"),
+        status=status,
+        deadline=item.get("deadline"),
+        truncated=bool(item.get("truncated")),
+        actions_total=tally["live"],
+        actions_done=tally["done"],
+        actions_overdue=overdue,
+        actions_blocked=tally["blocked"],
+        next_due=next_due,
+        owners=counts.owner_names(tally),
+        rag=rating,
+        why=why,
+        measures=gauges,
+        response=_verdict(item),
+    )
+
+
+def judge(
+    item: Item,
+    tally: Counts,
+    as_of: date,
+    amber_days: int = AMBER_DAYS,
+    measures: list[Measure] | None = None,
+) -> tuple[str, int, str | None, list[MeasureProgress], Rag, str]:
+    """What progress_of and tally_items make of an item: its status, overdue
+    actions, next due date, measures, RAG rating and the reason for it. This runs
+    for every item of every report, 33k items in a large store."""
     next_due = counts.next_due(tally)
     overdue = counts.overdue(tally, as_of) if next_due is not None else 0
     status = item.get("status", ItemStatus.OPEN)
@@ -257,10 +307,10 @@ def progress_of(
     proposed = item.get("proposed_at")
     rating, why = rag(
         status,
-        live,
-        open_,
+        tally["live"],
+        tally["open"],
         overdue,
-        blocked,
+        tally["blocked"],
         next_due,
         item.get("deadline"),
         as_of,
@@ -268,25 +318,28 @@ def progress_of(
         proposed=date.fromisoformat(proposed[:10]) if proposed else None,
         measure_missed=missed,
     )
-    return ItemProgress(
-        id=item["id"],
-        kind=item["kind"],
-        text=item["text"],
-        question=item.get("question"),
-        status=status,
-        deadline=item.get("deadline"),
-        truncated=bool(item.get("truncated")),
-        actions_total=live,
-        actions_done=tally["done"],
-        actions_overdue=overdue,
-        actions_blocked=blocked,
-        next_due=next_due,
-        owners=counts.owner_names(tally),
-        rag=rating,
-        why=why,
-        measures=gauges,
-        response=_verdict(item),
-    )
+    return status, overdue, next_due, gauges, rating, why
+
+
+def tally_items(
+    items: Iterable[Item],
+    by_item: Mapping[str, Counts],
+    as_of: date,
+    amber_days: int = AMBER_DAYS,
+    measures: Mapping[str, list[Measure]] | None = None,
+) -> Totals:
+    """The totals of `items`, as adding each one's progress_of would make them,
+    without building a progress record per item (judge() rates each)."""
+    totals = Totals()
+    none = counts.empty()
+    gauges = measures or {}
+    for item in items:
+        tally = by_item.get(item["id"], none)
+        status, overdue, _, _, rating, _ = judge(
+            item, tally, as_of, amber_days, gauges.get(item["id"])
+        )
+        totals.count(status, tally["live"], tally["done"], overdue, rating)
+    return totals
 
 
 def _verdict(item: Item) -> str | None:
@@ -309,46 +362,28 @@ def response_due(report: Report) -> str | None:
 def compute(
     snap: Snapshot, as_of: date, report_key: str | None = None, amber_days: int = AMBER_DAYS
 ) -> StatusView:
-    # One grouping pass each: actions by item, items (in reading order) by
-    # report, then each report's items by question. A sort or scan per report
-    # is quadratic in a store of hundreds of reports.
+    # One grouping pass each: actions by item, items by report. Each report's
+    # totals come from tally_items; its questions (a progress record per item,
+    # in reading order) are built only when a format asks for them: the text
+    # summary of many reports shows totals alone.
     # Status counts actions: it needs neither their notes and evidence nor their order.
     by_item = snap.item_counts(COUNTED)
-    none = counts.empty()
     measures: dict[str, list[Measure]] = {}
     for measure in snap.measures:
         measures.setdefault(measure["item"], []).append(measure)
     chosen = snap.sorted_reports(report_key)
-    keys = {r["key"] for r in chosen}
-    items_by_report: dict[str, list[Item]] = {key: [] for key in keys}
-    for item in snap.ordered_items(report_key):
-        if item["report"] in keys:
-            items_by_report[item["report"]].append(item)
+    # The file's order, grouped by report: reading_order() sorts a report's items
+    # when its questions are asked for.
+    items_by_report: dict[str, list[Item]] = {r["key"]: [] for r in chosen}
+    for item in cast(dict[str, Item], snap.tables["items"]).values():
+        mine = items_by_report.get(item["report"])
+        if mine is not None:
+            mine.append(item)
     overall = Totals()
     reports = []
     for report in chosen:
-        totals = Totals()
-        loose: list[ItemProgress] = []
-        by_question: dict[str | None, list[ItemProgress]] = {}
-        for i in items_by_report[report["key"]]:
-            p = progress_of(i, by_item.get(i["id"], none), as_of, amber_days, measures.get(i["id"]))
-            totals.add(p)
-            if p.question:
-                by_question.setdefault(p.question, []).append(p)
-            else:
-                loose.append(p)
-        questions: list[QuestionProgress] = []
-        if loose:
-            questions.append(QuestionProgress(None, "", None, loose))
-        for q in report.get("questions", []):
-            questions.append(
-                QuestionProgress(
-                    q["number"], q["text"], q.get("judgement"), by_question.get(q["number"], [])
-                )
-            )
-        for question in questions:
-            for p in question.items:
-                question.totals.add(p)
+        items = items_by_report[report["key"]]
+        totals = tally_items(items, by_item, as_of, amber_days, measures)
         due = response_due(report)
         reports.append(
             ReportProgress(
@@ -358,11 +393,49 @@ def compute(
                 report.get("judgement"),
                 report.get("published"),
                 due,
-                questions,
+                partial(_questions, report, items, by_item, as_of, amber_days, measures),
                 totals,
-                response_passed=is_overdue(due, as_of)
-                and response_outstanding(items_by_report[report["key"]], as_of),
+                response_passed=is_overdue(due, as_of) and response_outstanding(items, as_of),
             )
         )
         overall.merge(totals)
     return StatusView(as_of.isoformat(), reports, overall)
+
+
+def reading_order(items: list[Item]) -> list[Item]:
+    """One report's items in reading order: their place in the report, then their
+    handle, as Snapshot.ordered_items orders them (ties kept in the given order)."""
+    return sorted(items, key=lambda i: (i.get("position", 0), handle_number(i["id"])))
+
+
+def _questions(
+    report: Report,
+    items: list[Item],
+    by_item: Mapping[str, Counts],
+    as_of: date,
+    amber_days: int,
+    measures: Mapping[str, list[Measure]],
+) -> list[QuestionProgress]:
+    """A report's questions with each item's progress, in reading order."""
+    none = counts.empty()
+    loose: list[ItemProgress] = []
+    by_question: dict[str | None, list[ItemProgress]] = {}
+    for i in reading_order(items):
+        p = progress_of(i, by_item.get(i["id"], none), as_of, amber_days, measures.get(i["id"]))
+        if p.question:
+            by_question.setdefault(p.question, []).append(p)
+        else:
+            loose.append(p)
+    questions: list[QuestionProgress] = []
+    if loose:
+        questions.append(QuestionProgress(None, "", None, loose))
+    for q in report.get("questions", []):
+        questions.append(
+            QuestionProgress(
+                q["number"], q["text"], q.get("judgement"), by_question.get(q["number"], [])
+            )
+        )
+    for question in questions:
+        for p in question.items:
+            question.totals.add(p)
+    return questions
