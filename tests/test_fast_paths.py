@@ -7,8 +7,9 @@ import textwrap
 from hypothesis import given
 from hypothesis import strategies as st
 
-from afi_tracker.domain.safetext import one_line
-from afi_tracker.render.table import _one_line, _wrap
+from afi_tracker.domain.safetext import for_terminal, one_line
+from afi_tracker.render.table import _wrap
+from afi_tracker.reports.check import CheckResult, Finding
 
 _WORDS = st.sampled_from(
     ["a", "bb", "AFI102", "✗", "FAIL", "no-action", "x" * 30, "é", "\t", "a\u00a0b", "q" * 12]
@@ -38,6 +39,60 @@ _TEXT = st.lists(
 
 @given(_TEXT)
 def test_one_line_of_printable_text_is_one_line(text):
-    """check's renderer joins a printable message's words without stripping
-    controls: a printable string holds none (isprintable is false for all of them)."""
-    assert _one_line(text) == one_line(text)
+    """one_line (and check's renderer) joins a printable text's words without
+    stripping controls: a printable string holds none (isprintable is false for
+    all of them)."""
+    assert one_line(text) == " ".join(for_terminal(text).split())
+
+
+_FINDINGS = st.lists(
+    st.builds(
+        Finding,
+        code=st.sampled_from(["AFI101", "AFI103", "AFI201", "AFI205"]),
+        name=st.sampled_from(["action-overdue", "x"]),
+        severity=st.sampled_from(["error", "warning"]),
+        report=st.one_of(st.none(), st.sampled_from(["r1", "r2", "\x1br"])),
+        item=st.none(),
+        id=st.sampled_from(["A1", "A10", "A2", "I3"]),
+        message=st.one_of(_TEXT, st.lists(_WORDS).map(" ".join)),
+    ),
+    max_size=12,
+)
+
+
+@given(_FINDINGS, st.booleans(), st.sampled_from(["20", "80", "200"]))
+def test_check_text_is_the_general_layout(findings, strict, columns):
+    """The text renderer's quick paths (failures and warnings sorted apart, the
+    printable test, the long-word search) lay out what the plain rule says:
+    by report, then (failure first, code, id), each line wrapped by textwrap."""
+    import os
+
+    from afi_tracker.render import table
+
+    result = CheckResult("2025-04-02", "store", strict, findings, {})
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = columns
+    try:
+        got = table.check(result)
+    finally:
+        if old is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = old
+    width = int(columns)
+    lines: list[str] = []
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.report or "store", []).append(f)
+    for report in sorted(groups):
+        lines.append(for_terminal(report))
+        for f in sorted(groups[report], key=lambda f: (f.severity != "error", f.code, f.id)):
+            mark = "✗ FAIL" if f.severity == "error" else "! WARN"
+            line = f"  {mark} {f.code} {f.name}  " + one_line(f.message)
+            if len(line) <= width:
+                lines.append(line)
+            else:
+                lines += textwrap.wrap(
+                    line, width, subsequent_indent=" " * 9, break_on_hyphens=False
+                )
+    assert got.split("\n")[:-2] == lines

@@ -20,6 +20,11 @@ def for_terminal(text: str) -> str:
 
 
 def one_line(text: str) -> str:
+    """The text's words, one space apart, terminal controls removed. A printable
+    string holds no control (isprintable is false for every one for_terminal
+    removes), so most text skips the two regular expressions."""
+    if text.isprintable():
+        return " ".join(text.split())
     return " ".join(for_terminal(text).split())
 
 

@@ -7,7 +7,10 @@ like "[bold]x" or an escape sequence is shown, not obeyed.
 
 from __future__ import annotations
 
+import re
 import textwrap
+from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from afi_tracker.domain.model import RAG_COUNTED, Rag
@@ -347,19 +350,34 @@ def check(result: CheckResult) -> str:
     for finding in result.findings:
         groups.setdefault(finding.report or "store", []).append(finding)
     heads: dict[tuple[str, str, str], str] = {}  # `  ✗ FAIL AFI101 action-overdue  `, once a rule
+    by_rule = attrgetter("code", "id")
+    add, indent = lines.append, " " * 9
     for report in sorted(groups):
-        lines.append(for_terminal(report))
-        for f in sorted(groups[report], key=lambda f: (f.severity != "error", f.code, f.id)):
+        add(for_terminal(report))
+        # Failures, then warnings, each by code and id: two stable sorts by a
+        # C-level key order them as (severity != "error", code, id) would.
+        group = groups[report]
+        errors = [f for f in group if f.severity == "error"]
+        others = [f for f in group if f.severity != "error"] if len(errors) < len(group) else []
+        errors.sort(key=by_rule)
+        others.sort(key=by_rule)
+        for f in errors + others:
             head = heads.get((f.severity, f.code, f.name))
             if head is None:
                 mark = "✗ FAIL" if f.severity == "error" else "! WARN"
                 head = heads[f.severity, f.code, f.name] = f"  {mark} {f.code} {f.name}  "
-            line = head + _one_line(f.message)
+            message = f.message
+            if message.isprintable():  # no control to strip (see one_line)
+                line = head + " ".join(message.split())
+                printable = True
+            else:
+                line = head + one_line(message)
+                printable = False
             # Continuation lines are indented under the rule, so findings stay apart.
             if len(line) <= width:
-                lines.append(line)
+                add(line)
             else:
-                lines += _wrap(line, width, " " * 9)
+                lines += _wrap(line, width, indent, printable)
     failures, warnings = len(result.failures), len(result.warnings)
     verdict = "check passed" if result.ok else "check failed"
     lines.append(
@@ -370,25 +388,20 @@ def check(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _one_line(text: str) -> str:
-    """one_line(text), quicker for the printable text most messages are: such a
-    string holds no control for it to strip, only spaces to join."""
-    return " ".join(text.split()) if text.isprintable() else one_line(text)
-
-
-def _wrap(line: str, width: int, indent: str) -> list[str]:
+def _wrap(line: str, width: int, indent: str, printable: bool = False) -> list[str]:
     """textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False),
     many times quicker (a check can list tens of thousands of findings).
 
     The same greedy cut: each line takes every whole run of spaces or of other
     characters that fits; spaces are dropped where a line ends and where a later
     one starts. Other whitespace, or a word too long for a line, goes to textwrap.
+    `printable`: the caller knows `line.isprintable()` (so it holds no other whitespace).
     """
     inner = width - len(indent)
     if (
         inner <= 0
-        or any(c in line for c in "\t\n\x0b\x0c\r")
-        or max(map(len, line.split(" ")), default=0) > inner
+        or (not printable and any(c in line for c in "\t\n\x0b\x0c\r"))
+        or _long_word(inner).search(line) is not None
     ):
         return textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False)
     lines: list[str] = []
@@ -408,6 +421,12 @@ def _wrap(line: str, width: int, indent: str) -> list[str]:
         else:
             rest = rest[cut:]
     return lines
+
+
+@lru_cache(maxsize=16)
+def _long_word(inner: int) -> re.Pattern[str]:
+    """Finds a run of more than `inner` characters other than a space."""
+    return re.compile(f"[^ ]{{{inner + 1}}}")
 
 
 def plain_listing(view: Listing, width: int | None = None) -> str:
