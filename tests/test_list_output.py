@@ -13,9 +13,16 @@ from hypothesis import strategies as st
 
 from afi_tracker.api.tracker import Tracker
 from afi_tracker.domain.clock import today
+from afi_tracker.domain.model import Action, owners_of
+from afi_tracker.domain.rules import action_overdue, handle_number, overdue_as_of
 from afi_tracker.render import json as json_render
 from afi_tracker.render.base import Encoded, Listing
-from afi_tracker.render.listings import ActionFilter, actions_listing
+from afi_tracker.render.listings import (
+    ActionFilter,
+    _by_due_then_handle,
+    action_rows,
+    actions_listing,
+)
 from afi_tracker.store.store import Store
 from tests.conftest import invoke
 
@@ -67,3 +74,72 @@ def test_an_empty_json_list_is_an_empty_array(runner, db: Path):
     shown = invoke(runner, "--db", str(db), "list", "--owner", "Nobody", "-f", "json")
     assert shown.exit_code == 0, shown.output
     assert shown.stdout_bytes == b"[]\n"
+
+
+# -- the rows and their order: built in one loop, sorted on integer keys -----------------
+
+statuses = st.sampled_from(["planned", "in-progress", "blocked", "done", "cancelled"])
+days = st.none() | st.dates(date(2024, 1, 1), date(2026, 12, 31)).map(date.isoformat)
+handles = st.integers(0, 60).map(lambda n: f"A{n}") | st.sampled_from(["A", "Ax", "", "A007"])
+actions = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": handles,
+            "item": st.sampled_from(["I1", "I2"]),
+            "title": odd_text,
+            "owners": st.lists(odd_text, max_size=3),
+            "due": days,
+            "status": statuses,
+            "status_reason": st.none() | odd_text,
+            "created": st.none() | odd_text,
+            "updated": st.none() | odd_text,
+        },
+        optional={"evidence": st.lists(st.builds(lambda ref: {"ref": ref}, odd_text), max_size=2)},
+    ),
+    max_size=30,
+)
+
+
+def reference_row(action: Action, as_of: date) -> dict[str, object]:
+    """The row as afi has always built it, one function call per field."""
+    owners = owners_of(action)
+    return {
+        "id": action["id"],
+        "item": action["item"],
+        "title": action["title"],
+        "owner": ", ".join(owners) or None,
+        "due": action.get("due"),
+        "status": action["status"],
+        "status_reason": action.get("status_reason"),
+        "overdue": action_overdue(action, as_of),
+        "created": action.get("created"),
+        "updated": action.get("updated"),
+        "evidence": [e["ref"] for e in action.get("evidence", [])],
+        "owners": owners,
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(actions=actions, as_of=st.dates(date(2024, 1, 1), date(2026, 12, 31)))
+def test_action_rows_are_the_reference_rows_in_due_then_handle_order(
+    actions: list[Action], as_of: date
+) -> None:
+    rows = action_rows(actions, as_of)
+    assert [list(r) for r in rows] == [list(reference_row(a, as_of)) for a in actions]  # key order
+    assert rows == [reference_row(a, as_of) for a in actions]
+    assert [overdue_as_of(as_of)(a) for a in actions] == [action_overdue(a, as_of) for a in actions]
+    ordered = _by_due_then_handle(actions)
+    expected = sorted(actions, key=lambda a: (a.get("due") or "9999", handle_number(a["id"])))
+    assert [id(a) for a in ordered] == [id(a) for a in expected]  # stable: ties keep their order
+
+
+def test_no_filter_chooses_every_action_without_a_test_per_action(db: Path):
+    for n in range(4):
+        tracker(db).add("I1", f"action {n}", ["Insp Patel", "DS Jones"][n % 2], None)
+    tracker(db).update("A2", status="done")
+    assert ActionFilter().wanted({}, today()) is None
+    everything = ActionFilter(statuses=["planned", "in-progress", "blocked", "done", "cancelled"])
+    assert everything.wanted({}, today()) is not None
+    listed = actions_listing(Store.at(db).load(), ActionFilter(), today()).rows
+    assert listed == actions_listing(Store.at(db).load(), everything, today()).rows
+    assert [r["id"] for r in listed] == ["A1", "A2", "A3", "A4"]

@@ -8,7 +8,7 @@ names the end of that day, so an action due today is not overdue today.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
@@ -59,6 +59,19 @@ def is_live(action: Action) -> bool:
 def action_overdue(action: Action, as_of: date) -> bool:
     """An open action past its due date (done and cancelled ones never are)."""
     return is_open(action) and is_overdue(action.get("due"), as_of)
+
+
+def overdue_as_of(as_of: date) -> Callable[[Action], bool]:
+    """`action_overdue` as of one day, for judging many actions: the day's ISO
+    form is made once, not once an action."""
+    before = as_of.isoformat()
+    open_states = ACTION_OPEN
+
+    def overdue(action: Action) -> bool:
+        due = action.get("due")
+        return due is not None and action["status"] in open_states and due < before
+
+    return overdue
 
 
 def action_due_soon(action: Action, as_of: date, window: timedelta) -> bool:

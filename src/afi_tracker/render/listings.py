@@ -6,7 +6,7 @@ place in its report.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -34,6 +34,7 @@ from afi_tracker.domain.rules import (
     handle_number,
     is_due_within,
     is_overdue,
+    overdue_as_of,
 )
 from afi_tracker.errors import NotFound
 from afi_tracker.render.base import Column, Detail, Listing
@@ -207,22 +208,37 @@ def check_kind(kind: str | None) -> str | None:
     return kind
 
 
+def action_rows(actions: list[Action], as_of: date) -> list[dict[str, Any]]:
+    """Each action's row, in one loop (a listing can run to 100k rows), judged
+    overdue by one rule made for the day."""
+    overdue = overdue_as_of(as_of)
+    rows: list[dict[str, Any]] = []
+    append = rows.append
+    for action in actions:
+        get = action.get
+        owners = owners_of(action)
+        evidence = action.get("evidence")
+        append(
+            {
+                "id": action["id"],
+                "item": action["item"],
+                "title": action["title"],
+                "owner": ", ".join(owners) or None,  # every owner, joined: what tables show
+                "due": get("due"),
+                "status": action["status"],
+                "status_reason": get("status_reason"),
+                "overdue": overdue(action),
+                "created": get("created"),
+                "updated": get("updated"),
+                "evidence": [e["ref"] for e in evidence] if evidence else [],
+                "owners": owners,  # added last: CSV columns are only ever added at the end
+            }
+        )
+    return rows
+
+
 def action_row(action: Action, as_of: date) -> dict[str, Any]:
-    owners = owners_of(action)
-    return {
-        "id": action["id"],
-        "item": action["item"],
-        "title": action["title"],
-        "owner": ", ".join(owners) or None,  # every owner, joined (owners_text): what tables show
-        "due": action.get("due"),
-        "status": action["status"],
-        "status_reason": action.get("status_reason"),
-        "overdue": action_overdue(action, as_of),
-        "created": action.get("created"),
-        "updated": action.get("updated"),
-        "evidence": [e["ref"] for e in action.get("evidence", [])],
-        "owners": owners,  # added last: CSV columns are only ever added at the end
-    }
+    return action_rows([action], as_of)[0]
 
 
 @dataclass
@@ -258,30 +274,28 @@ class ActionFilter:
             return iso is not None and date.fromisoformat(iso) < self.due_before
         return True
 
+    def wanted(self, item_report: dict[str, str], as_of: date) -> Callable[[Action], bool] | None:
+        """The test of an action, or None when no filter is given: every action
+        (a listing of everything then calls nothing per action to choose)."""
+        if self == ActionFilter():
+            return None
+        return lambda action: self.matches(action, item_report, as_of)
+
     def needles(self) -> list[bytes] | None:
         """Words the stored line of every matching action holds (the owner's)."""
         return owner_needles(self.owner) if self.owner is not None else None
 
 
 def _by_due_then_handle(actions: list[Action]) -> list[Action]:
-    """Sorted by due date (none last), then handle number. Grouped by date first:
-    a few hundred dates to sort, then each date's actions, costs less than
-    100k comparisons of (date, number) pairs."""
-    by_due: dict[str, list[Action]] = {}
-    for action in actions:
-        due = action.get("due") or "9999"
-        group = by_due.get(due)
-        if group is None:
-            by_due[due] = [action]
-        else:
-            group.append(action)
-    ordered: list[Action] = []
-    for due in sorted(by_due):
-        group = by_due[due]
-        if len(group) > 1:
-            group.sort(key=_number)
-        ordered += group
-    return ordered
+    """Sorted by due date (none last), then handle number, stably. Each action's
+    place is one integer (its due date's rank among the dates, then its number),
+    so the sort compares integers and calls nothing per comparison."""
+    dues = [a.get("due") or "9999" for a in actions]
+    numbers = [handle_number(a.get("id", "")) for a in actions]
+    rank = {due: i for i, due in enumerate(sorted(set(dues)))}
+    span = max(numbers, default=0) + 1
+    keys = [rank[due] * span + number for due, number in zip(dues, numbers, strict=True)]
+    return [actions[i] for i in sorted(range(len(actions)), key=keys.__getitem__)]
 
 
 def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listing:
@@ -298,9 +312,7 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
     # Filtered on hot fields (for an owner, only the lines holding their name
     # are parsed); only the chosen actions' details are read.
     # Of the details, rows show only the evidence.
-    chosen = snap.actions_where(
-        lambda a: filters.matches(a, item_report, as_of), filters.needles(), "evidence"
-    )
+    chosen = snap.actions_where(filters.wanted(item_report, as_of), filters.needles(), "evidence")
     chosen = _by_due_then_handle(chosen)
     return Listing(
         title="Actions",
@@ -313,7 +325,7 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
             Column("owner", "Owner", width=30),
             Column("title", "Title", width=80),
         ],
-        rows=[action_row(a, as_of) for a in chosen],
+        rows=action_rows(chosen, as_of),
         empty="No actions match.",
     )
 

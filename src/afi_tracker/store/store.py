@@ -615,13 +615,14 @@ class Snapshot:
 
     def actions_where(
         self,
-        wanted: Callable[[Action], bool],
+        wanted: Callable[[Action], bool] | None,
         needles: list[bytes] | None = None,
         detail: str | None = None,
     ) -> list[Action]:
-        """The actions `wanted` accepts (judged on their hot fields), whole, in no
-        set order. Only the chosen ones' details are read: a listing of one
-        owner's actions parses neither 100k actions' notes nor joins them.
+        """The actions `wanted` accepts (judged on their hot fields; None: all of
+        them, without a call per action), whole, in no set order. Only the
+        chosen ones' details are read: a listing of one owner's actions parses
+        neither 100k actions' notes nor joins them.
 
         `needles`: words (lower-case bytes) that the stored line of every action
         `wanted` accepts holds in some case (`owner_needles`); from a file afi
@@ -631,7 +632,8 @@ class Snapshot:
         When most of many actions are chosen, they then hold their hot fields and
         that one, and only the detail lines where it is not empty are parsed."""
         if self.tables.in_memory("actions"):  # already whole
-            return [a for a in cast(list[Action], self.tables["actions"].values()) if wanted(a)]
+            every = cast(list[Action], list(self.tables["actions"].values()))
+            return every if wanted is None else [a for a in every if wanted(a)]
         data = self.tables._data
         hot: dict[str, Action] | None = None
         if needles and isinstance(data, LazyData) and "actions" not in data:
@@ -639,7 +641,7 @@ class Snapshot:
                 hot = cast("dict[str, Action] | None", data.sections.matching("actions", needles))
         if hot is None:
             hot = cast(dict[str, Action], self.tables.hot("actions"))
-        chosen = {key: a for key, a in hot.items() if wanted(a)}
+        chosen = dict(hot) if wanted is None else {key: a for key, a in hot.items() if wanted(a)}
         many = len(chosen) > _JOIN_ALL_ABOVE and len(chosen) * 4 > len(hot)
         if many and "actions" in data and hot is data["actions"]:
             cold = DETAILS["actions"]
