@@ -143,3 +143,45 @@ def test_no_filter_chooses_every_action_without_a_test_per_action(db: Path):
     listed = actions_listing(Store.at(db).load(), ActionFilter(), today()).rows
     assert listed == actions_listing(Store.at(db).load(), everything, today()).rows
     assert [r["id"] for r in listed] == ["A1", "A2", "A3", "A4"]
+
+
+# -- what a listing leaves to the process's exit ------------------------------------------
+
+
+class _Record:
+    """Something a weak reference can follow (a dict cannot)."""
+
+
+def test_records_left_to_exit_are_freed_only_by_the_cyclic_collector():
+    import gc
+    import weakref
+
+    from afi_tracker.cli.root import _leave_to_exit
+
+    record = _Record()
+    gone = weakref.ref(record)
+    was_on = gc.isenabled()
+    gc.disable()  # as in a command (__main__.py)
+    try:
+        _leave_to_exit(record, [record])
+        del record
+        assert gone() is not None  # not freed as the command returns
+    finally:
+        if was_on:
+            gc.enable()
+    gc.collect()
+    assert gone() is None  # where the collector runs (tests), garbage as any other
+
+
+def test_list_leaves_its_store_and_rows_to_exit(runner, db: Path, monkeypatch):
+    from afi_tracker.cli import actions as action_commands
+    from afi_tracker.store.store import Snapshot
+
+    tracker(db).add("I1", "first", "Insp Patel", None)
+    left: list[tuple[object, ...]] = []
+    monkeypatch.setattr(action_commands, "_leave_to_exit", lambda *records: left.append(records))
+    shown = invoke(runner, "--db", str(db), "list", "-f", "json")
+    assert shown.exit_code == 0, shown.output
+    [(snap, view)] = left
+    assert isinstance(snap, Snapshot) and isinstance(view, Listing)
+    assert [r["id"] for r in view.rows] == ["A1"]

@@ -27,6 +27,7 @@ from afi_tracker.cli.root import (
     _complete_owners,
     _emit,
     _emit_action,
+    _leave_to_exit,
     _load,
     _one_line,
     _say,
@@ -399,4 +400,7 @@ def list_(
         due_within=parse_period(due_within) if due_within else None,
         due_before=_as_of(due_before) if due_before else None,
     )
-    _emit(fmt, "listing", actions_listing(_load(as_of), filters, today), output)
+    snap = _load(as_of)
+    view = actions_listing(snap, filters, today)
+    _emit(fmt, "listing", view, output)
+    _leave_to_exit(snap, view)
