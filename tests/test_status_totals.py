@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from afi_tracker.cli import app
 from afi_tracker.domain import counts
 from afi_tracker.domain.model import ItemKind, ItemStatus
+from afi_tracker.domain.rules import is_overdue, overdue_among
 from afi_tracker.reports import progress
 from afi_tracker.reports.progress import Totals, compute, progress_of, tally_items
 from afi_tracker.store.storage import dump_store
@@ -157,21 +158,32 @@ def test_the_text_summary_builds_no_items_progress(generated: Path, monkeypatch)
     """Many reports with many items: the table shows a line per report, so no
     item's progress record is made (the questions are never built)."""
     made: list[str] = []
-    real = progress.progress_of
+    judged: list[str] = []
+    real, real_judge = progress._progress, progress.judge
 
     def spy(item: Any, *args: Any, **kwargs: Any) -> Any:
         made.append(item["id"])
         return real(item, *args, **kwargs)
 
-    monkeypatch.setattr(progress, "progress_of", spy)
+    def spy_judge(item: Any, *args: Any, **kwargs: Any) -> Any:
+        judged.append(item["id"])
+        return real_judge(item, *args, **kwargs)
+
+    monkeypatch.setattr(progress, "_progress", spy)
+    monkeypatch.setattr(progress, "judge", spy_judge)
     result = CliRunner().invoke(app, ["--db", str(generated), "status", "--as-of", "1/6/2020"])
     assert result.exit_code == 0, result.output
     assert "6 reports, as of 2020-06-01" in result.output
     assert made == []
-    # The formats that show items build every item's record, once.
+    everyone = len(Store.at(generated).load().items)
+    assert len(judged) == len(set(judged)) == everyone
+    # The formats that show items build every item's record, once, from the
+    # judgement the totals were made from (no item is judged twice).
+    judged.clear()
     result = CliRunner().invoke(app, ["--db", str(generated), "status", "-f", "json"])
     assert result.exit_code == 0, result.output
-    assert len(made) == len(set(made)) == len(Store.at(generated).load().items)
+    assert len(made) == len(set(made)) == everyone
+    assert len(judged) == len(set(judged)) == everyone
 
 
 def test_questions_are_built_once_when_asked_for(generated: Path):
@@ -181,3 +193,15 @@ def test_questions_are_built_once_when_asked_for(generated: Path):
     first = report.questions
     assert report.questions_built
     assert report.questions is first
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["2024-12-31", "2025-02-28", "2025-03-01", "2025-03-02", "2026-01-01"])
+    ),
+    st.sampled_from([date(2025, 3, 1), date(2025, 3, 2), date(2020, 1, 1), date(2030, 1, 1)]),
+)
+def test_overdue_among_sorted_dues_counts_what_is_overdue_says(dues, as_of):
+    dues.sort()
+    assert overdue_among(dues, as_of) == sum(is_overdue(due, as_of) for due in dues)

@@ -17,7 +17,7 @@ from datetime import date
 from typing import TypedDict
 
 from afi_tracker.domain.model import Action, ActionStatus, owners_of
-from afi_tracker.domain.rules import is_live, is_open, is_overdue
+from afi_tracker.domain.rules import is_live, is_open, overdue_among
 
 
 class Counts(TypedDict):
@@ -127,12 +127,7 @@ def by_item(actions: Iterable[Action]) -> dict[str, Counts]:
 
 def overdue(counts: Counts, as_of: date) -> int:
     """How many open actions are past their due date on `as_of`."""
-    n = 0
-    for due in counts["dues"]:  # sorted: the overdue ones come first
-        if not is_overdue(due, as_of):
-            break
-        n += 1
-    return n
+    return overdue_among(counts["dues"], as_of)  # sorted: the overdue ones come first
 
 
 def next_due(counts: Counts) -> str | None:

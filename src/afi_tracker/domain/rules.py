@@ -8,6 +8,7 @@ names the end of that day, so an action due today is not overdue today.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import lru_cache
@@ -34,6 +35,13 @@ _SET_ASIDE: Final = frozenset({ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTI
 def is_overdue(due: str | None, as_of: date) -> bool:
     """A date that has passed: due before the day `as_of`."""
     return due is not None and due < as_of.isoformat()
+
+
+def overdue_among(dues: list[str], as_of: date) -> int:
+    """How many of `dues` (sorted) are overdue on `as_of`: is_overdue for each,
+    found by bisection, since the overdue ones come first. Status counts every
+    item's open actions' due dates this way."""
+    return bisect_left(dues, as_of.isoformat())
 
 
 def is_due_within(due: str | None, as_of: date, window: timedelta) -> bool:

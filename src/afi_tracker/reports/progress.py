@@ -264,7 +264,11 @@ def progress_of(
     measures: list[Measure] | None = None,
 ) -> ItemProgress:
     """An item's progress from the counts of its actions (domain.counts)."""
-    status, overdue, next_due, gauges, rating, why = judge(item, tally, as_of, amber_days, measures)
+    return _progress(item, tally, judge(item, tally, as_of, amber_days, measures))
+
+
+def _progress(item: Item, tally: Counts, judged: Judged) -> ItemProgress:
+    status, overdue, next_due, gauges, rating, why = judged
     return ItemProgress(
         id=item["id"],
         kind=item["kind"],
@@ -286,13 +290,18 @@ def progress_of(
     )
 
 
+# What judge() makes of an item: its status, overdue actions, next due date,
+# measures, RAG rating and the reason for it.
+Judged = tuple[str, int, str | None, list[MeasureProgress], Rag, str]
+
+
 def judge(
     item: Item,
     tally: Counts,
     as_of: date,
     amber_days: int = AMBER_DAYS,
     measures: list[Measure] | None = None,
-) -> tuple[str, int, str | None, list[MeasureProgress], Rag, str]:
+) -> Judged:
     """What progress_of and tally_items make of an item: its status, overdue
     actions, next due date, measures, RAG rating and the reason for it. This runs
     for every item of every report, 33k items in a large store."""
@@ -327,18 +336,23 @@ def tally_items(
     as_of: date,
     amber_days: int = AMBER_DAYS,
     measures: Mapping[str, list[Measure]] | None = None,
+    judged: list[Judged] | None = None,
 ) -> Totals:
     """The totals of `items`, as adding each one's progress_of would make them,
-    without building a progress record per item (judge() rates each)."""
+    without building a progress record per item (judge() rates each). Each
+    item's judgement is appended to `judged`, if given, for a progress record
+    made later (_questions) not to judge it again."""
     totals = Totals()
+    count = totals.count
     none = counts.empty()
     gauges = measures or {}
+    keep = judged.append if judged is not None else None
     for item in items:
         tally = by_item.get(item["id"], none)
-        status, overdue, _, _, rating, _ = judge(
-            item, tally, as_of, amber_days, gauges.get(item["id"])
-        )
-        totals.count(status, tally["live"], tally["done"], overdue, rating)
+        verdict = judge(item, tally, as_of, amber_days, gauges.get(item["id"]))
+        if keep is not None:
+            keep(verdict)
+        count(verdict[0], tally["live"], tally["done"], verdict[1], verdict[4])
     return totals
 
 
@@ -383,7 +397,8 @@ def compute(
     reports = []
     for report in chosen:
         items = items_by_report[report["key"]]
-        totals = tally_items(items, by_item, as_of, amber_days, measures)
+        judged: list[Judged] = []
+        totals = tally_items(items, by_item, as_of, amber_days, measures, judged)
         due = response_due(report)
         reports.append(
             ReportProgress(
@@ -393,7 +408,7 @@ def compute(
                 report.get("judgement"),
                 report.get("published"),
                 due,
-                partial(_questions, report, items, by_item, as_of, amber_days, measures),
+                partial(_questions, report, items, judged, by_item),
                 totals,
                 response_passed=is_overdue(due, as_of) and response_outstanding(items, as_of),
             )
@@ -402,26 +417,22 @@ def compute(
     return StatusView(as_of.isoformat(), reports, overall)
 
 
-def reading_order(items: list[Item]) -> list[Item]:
-    """One report's items in reading order: their place in the report, then their
-    handle, as Snapshot.ordered_items orders them (ties kept in the given order)."""
-    return sorted(items, key=lambda i: (i.get("position", 0), handle_number(i["id"])))
+def _reading_key(item: Item) -> tuple[int, int]:
+    """Reading order within a report: the item's place in it, then its handle, as
+    Snapshot.ordered_items orders them (a stable sort keeps ties in file order)."""
+    return item.get("position", 0), handle_number(item["id"])
 
 
 def _questions(
-    report: Report,
-    items: list[Item],
-    by_item: Mapping[str, Counts],
-    as_of: date,
-    amber_days: int,
-    measures: Mapping[str, list[Measure]],
+    report: Report, items: list[Item], judged: list[Judged], by_item: Mapping[str, Counts]
 ) -> list[QuestionProgress]:
-    """A report's questions with each item's progress, in reading order."""
+    """A report's questions with each item's progress, in reading order, from
+    the judgements tally_items made of `items` (one each, in the same order)."""
     none = counts.empty()
     loose: list[ItemProgress] = []
     by_question: dict[str | None, list[ItemProgress]] = {}
-    for i in reading_order(items):
-        p = progress_of(i, by_item.get(i["id"], none), as_of, amber_days, measures.get(i["id"]))
+    for item, verdict in sorted(zip(items, judged, strict=True), key=lambda p: _reading_key(p[0])):
+        p = _progress(item, by_item.get(item["id"], none), verdict)
         if p.question:
             by_question.setdefault(p.question, []).append(p)
         else:
