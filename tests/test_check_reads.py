@@ -61,3 +61,28 @@ def test_damaged_action_details_are_exit_2_though_no_item_needs_them(runner, db:
     result = invoke(runner, "--db", str(db), "check")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"Error: store {db} is not valid JSON: ")
+
+
+def test_check_looks_for_no_action_details_when_no_item_is_being_closed(db: Path, monkeypatch):
+    """With no item awaiting sign-off or complete, no action is picked for its
+    details (a pass over every action): the details table's CRC alone is checked."""
+    from afi_tracker.reports.check import Options, evaluate
+    from afi_tracker.store.store import Snapshot
+
+    tracker(db).add("I1", "still open", "Insp A", "31/03/2025", note="kept in the details table")
+    options = Options(as_of=date(2025, 4, 2))
+    expected = evaluate(Store.at(db).load(), options).findings
+    checked: list[str] = []
+    whole_check = Snapshot.check_table
+
+    def picked(self: Snapshot, *args: object, **kwargs: object) -> None:
+        raise AssertionError("actions_where called")
+
+    def check_table(self: Snapshot, name: str) -> None:
+        checked.append(name)
+        whole_check(self, name)
+
+    monkeypatch.setattr(Snapshot, "actions_where", picked)
+    monkeypatch.setattr(Snapshot, "check_table", check_table)
+    assert evaluate(Store.at(db).load(), options).findings == expected
+    assert checked == ["action_details"]

@@ -25,6 +25,7 @@ from afi_tracker.domain.model import (
 from afi_tracker.domain.rules import (
     action_due_soon,
     action_overdue,
+    is_live,
     is_open,
     is_overdue,
     is_stale,
@@ -36,6 +37,7 @@ from afi_tracker.domain.rules import (
 )
 from afi_tracker.domain.safetext import shorten
 from afi_tracker.errors import AfiError, InvalidValue, StoreCorrupt, StoreError
+from afi_tracker.store.layout import DETAILS
 from afi_tracker.store.store import Snapshot, Store, rewind
 from afi_tracker.store.validate import problems
 
@@ -270,11 +272,24 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
     # The rules read each action's hot fields; only the evidence rules (AFI203,
     # AFI206) need details, and only for items awaiting sign-off or complete: at
     # 100k actions, joining every action's notes and evidence was most of a check.
-    by_item = snap.hot_actions_by_item()
+    # One pass over the hot actions, in the order they lie in memory: each item's
+    # open actions, and one of its live actions if it has any (all needs_action
+    # asks). Judged item by item, every action was visited again, out of order.
+    opened_of: dict[str, list[Action]] = {}
+    live_of: dict[str, tuple[Action]] = {}
+    for action in snap.hot_action_records():
+        on = action["item"]
+        if is_open(action):
+            opened_of.setdefault(on, []).append(action)
+        if on not in live_of and is_live(action):
+            live_of[on] = (action,)
     closing = {i["id"] for i in items if i.get("status") in _EVIDENCED}
     evidenced: dict[str, list[Action]] = {}
-    for action in snap.actions_where(lambda a: a["item"] in closing):
-        evidenced.setdefault(action["item"], []).append(action)
+    if closing:
+        for action in snap.actions_where(lambda a: a["item"] in closing):
+            evidenced.setdefault(action["item"], []).append(action)
+    else:  # no action's details are needed, but damaged ones are still unreadable (exit 2)
+        snap.check_table(DETAILS["actions"])
     findings: list[Finding] = []
     checked: dict[str, list[str]] = {}
     # Graded once per check, not once per finding (tens of thousands at 100k actions).
@@ -300,6 +315,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
     warn_within, stale_after = options.warn_within, options.stale_after
     stale: dict[str, date | None] = {}  # each `updated` stamp's day when stale, else None
     none: list[Action] = []
+    nothing: tuple[Action, ...] = ()
     handles: list[str] = []
     report_key = None
     for item in items:
@@ -308,9 +324,8 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
             handles = checked.setdefault(key, [])
             report_key = key
         handles.append(handle)
-        actions = by_item.get(handle, none)
         status = item.get("status", ItemStatus.OPEN)
-        if needs_action(item, actions):
+        if needs_action(item, live_of.get(handle, nothing)):
             add("AFI102", key, handle, handle, f"{handle} has no action: {_short(item['text'])}")
         deadline = item.get("deadline")
         is_recommendation = item["kind"] == recommendation
@@ -387,7 +402,7 @@ def evaluate(snap: Snapshot, options: Options, label: str = "store") -> CheckRes
                     f"{handle} was proposed and signed off by {signer}",
                 )
         # Only open actions are judged: sorted by id (as text), the others not at all.
-        opened = [a for a in actions if is_open(a)]
+        opened = opened_of.get(handle, none)
         if len(opened) > 1:
             opened.sort(key=_ID)
         for action in opened:

@@ -11,7 +11,7 @@ interleave, and could not be undone as one unit.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
@@ -674,13 +674,11 @@ class Snapshot:
                 return
         self.tables[name]  # noqa: B018  (read: a damaged table raises StoreCorrupt)
 
-    def hot_actions_by_item(self) -> dict[str, list[Action]]:
-        """Actions without their details, by item, in no set order: for rules
-        that judge them (check), which then parse neither the details nor sort."""
-        grouped: dict[str, list[Action]] = {}
-        for action in cast(dict[str, Action], self.tables.hot("actions")).values():
-            grouped.setdefault(action["item"], []).append(action)
-        return grouped
+    def hot_action_records(self) -> Iterable[Action]:
+        """Actions without their details, in the order they were read (no set
+        order): for rules that judge them (check), which then parse neither the
+        details nor sort, and visit them in the order they lie in memory."""
+        return cast(dict[str, Action], self.tables.hot("actions")).values()
 
     def item_counts(self, fields: tuple[str, ...]) -> dict[str, Counts]:
         """Each item's action counts (domain.counts) by item handle; items with
