@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from afi_tracker.api.tracker import Tracker
 from afi_tracker.domain.clock import today
 from afi_tracker.domain.model import Action, owners_of
-from afi_tracker.domain.rules import action_overdue, handle_number, overdue_as_of
+from afi_tracker.domain.rules import (
+    action_overdue,
+    handle_number,
+    handle_numbers,
+    overdue_as_of,
+)
 from afi_tracker.render import json as json_render
 from afi_tracker.render.base import Encoded, Listing
 from afi_tracker.render.listings import (
@@ -87,14 +92,18 @@ actions = st.lists(
             "id": handles,
             "item": st.sampled_from(["I1", "I2"]),
             "title": odd_text,
-            "owners": st.lists(odd_text, max_size=3),
+            # As afi writes them, or not: an empty name, a number, null, no list.
+            "owners": st.lists(odd_text | st.none() | st.integers(0, 9), max_size=3) | st.none(),
             "due": days,
             "status": statuses,
             "status_reason": st.none() | odd_text,
             "created": st.none() | odd_text,
             "updated": st.none() | odd_text,
         },
-        optional={"evidence": st.lists(st.builds(lambda ref: {"ref": ref}, odd_text), max_size=2)},
+        optional={
+            "evidence": st.lists(st.builds(lambda ref: {"ref": ref}, odd_text), max_size=2),
+            "owner": odd_text,  # an older schema's one owner
+        },
     ),
     max_size=30,
 )
@@ -128,6 +137,10 @@ def test_action_rows_are_the_reference_rows_in_due_then_handle_order(
     assert [list(r) for r in rows] == [list(reference_row(a, as_of)) for a in actions]  # key order
     assert rows == [reference_row(a, as_of) for a in actions]
     assert [overdue_as_of(as_of)(a) for a in actions] == [action_overdue(a, as_of) for a in actions]
+    handles = [a["id"] for a in actions]
+    assert handle_numbers(handles) == [handle_number(h) for h in handles]
+    for row, action in zip(rows, actions, strict=True):  # a row's list is not the record's
+        assert row["owners"] is not action["owners"]
     ordered = _by_due_then_handle(actions)
     expected = sorted(actions, key=lambda a: (a.get("due") or "9999", handle_number(a["id"])))
     assert [id(a) for a in ordered] == [id(a) for a in expected]  # stable: ties keep their order

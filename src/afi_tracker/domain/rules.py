@@ -98,6 +98,11 @@ def handle_number(handle: str) -> int:
     return int(handle[1:]) if handle[1:].isdigit() else 0
 
 
+def handle_numbers(handles: Iterable[str]) -> list[int]:
+    """`handle_number` of each handle, in one pass: for sorting many records."""
+    return [int(h[1:]) if h[1:].isdigit() else 0 for h in handles]
+
+
 @lru_cache(maxsize=4096)
 def short_date(iso: str) -> str:
     """`2018-07-31` -> `31 Jul 2018`: the form reasons are given in.

@@ -32,6 +32,7 @@ from afi_tracker.domain.rules import (
     action_due_soon,
     action_overdue,
     handle_number,
+    handle_numbers,
     is_due_within,
     is_overdue,
     overdue_as_of,
@@ -216,14 +217,24 @@ def action_rows(actions: list[Action], as_of: date) -> list[dict[str, Any]]:
     append = rows.append
     for action in actions:
         get = action.get
-        owners = owners_of(action)
+        owners = action.get("owners")
+        if type(owners) is list and "" not in owners:
+            try:  # a list of names, as afi writes them: joined as it is
+                owner = ", ".join(owners) or None
+                owners = owners.copy()
+            except TypeError:  # not all text: what owners_of makes of it
+                owners = owners_of(action)
+                owner = ", ".join(owners) or None
+        else:
+            owners = owners_of(action)
+            owner = ", ".join(owners) or None
         evidence = action.get("evidence")
         append(
             {
                 "id": action["id"],
                 "item": action["item"],
                 "title": action["title"],
-                "owner": ", ".join(owners) or None,  # every owner, joined: what tables show
+                "owner": owner,  # every owner, joined: what tables show
                 "due": get("due"),
                 "status": action["status"],
                 "status_reason": get("status_reason"),
@@ -291,7 +302,7 @@ def _by_due_then_handle(actions: list[Action]) -> list[Action]:
     place is one integer (its due date's rank among the dates, then its number),
     so the sort compares integers and calls nothing per comparison."""
     dues = [a.get("due") or "9999" for a in actions]
-    numbers = [handle_number(a.get("id", "")) for a in actions]
+    numbers = handle_numbers([a.get("id", "") for a in actions])
     rank = {due: i for i, due in enumerate(sorted(set(dues)))}
     span = max(numbers, default=0) + 1
     keys = [rank[due] * span + number for due, number in zip(dues, numbers, strict=True)]
