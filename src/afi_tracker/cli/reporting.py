@@ -16,6 +16,7 @@ from afi_tracker.cli.root import (
     ReportOption,
     _as_of,
     _emit,
+    _leave_to_exit,
     _load,
     _output_format,
     _settings,
@@ -72,6 +73,7 @@ def status(
     view = compute(snap, _as_of(as_of), report, amber_days=amber)
     view.details = details
     _emit(fmt, "status", view, output)
+    _leave_to_exit(snap, view)
 
 
 @app.command(rich_help_panel=REPORTING)

@@ -30,23 +30,37 @@ AMBER_DAYS: Final = 14
 # Item states that still ask for an action to be planned.
 _WANTS_ACTION: Final = frozenset({ItemStatus.OPEN, ItemStatus.IN_PROGRESS})
 _SET_ASIDE: Final = frozenset({ItemStatus.SUPERSEDED, ItemStatus.NO_FURTHER_ACTION})
+# rag() runs for every item (33k at 100k actions): reading an enum member off its
+# class costs more than the comparison, so it compares with these, made once.
+_COMPLETE: Final = ItemStatus.COMPLETE.value
+_AWAITING: Final = ItemStatus.AWAITING_SIGN_OFF.value
+_OPEN: Final = ItemStatus.OPEN.value
+_RED, _AMBER, _GREEN = Rag.RED, Rag.AMBER, Rag.GREEN
+
+
+@lru_cache(maxsize=64)
+def iso_day(day: date) -> str:
+    """`day` as ISO text, cached: the rules compare the dates of every item and
+    action with the same few days, and `date.isoformat` costs more than the
+    comparison (status at 100k actions made 39k of them for one day)."""
+    return day.isoformat()
 
 
 def is_overdue(due: str | None, as_of: date) -> bool:
     """A date that has passed: due before the day `as_of`."""
-    return due is not None and due < as_of.isoformat()
+    return due is not None and due < iso_day(as_of)
 
 
 def overdue_among(dues: list[str], as_of: date) -> int:
     """How many of `dues` (sorted) are overdue on `as_of`: is_overdue for each,
     found by bisection, since the overdue ones come first. Status counts every
     item's open actions' due dates this way."""
-    return bisect_left(dues, as_of.isoformat())
+    return bisect_left(dues, iso_day(as_of))
 
 
 def is_due_within(due: str | None, as_of: date, window: timedelta) -> bool:
     """Due today or within `window` of `as_of`, and not yet overdue."""
-    return due is not None and as_of.isoformat() <= due <= (as_of + window).isoformat()
+    return due is not None and iso_day(as_of) <= due <= iso_day(as_of + window)
 
 
 def is_stale(since: date, as_of: date, after: timedelta) -> bool:
@@ -134,37 +148,37 @@ def rag(
     `measure_missed` the reason one of its measures missed its target after its
     date (see measure_missed), which makes an item whose actions are done amber.
     """
-    if status == ItemStatus.COMPLETE:
+    if status == _COMPLETE:
         return Rag.COMPLETE, "signed off"
     if status in _SET_ASIDE:
         return Rag.CLOSED, status
-    awaiting = status == ItemStatus.AWAITING_SIGN_OFF
+    awaiting = status == _AWAITING
     if overdue:
-        return Rag.RED, f"{overdue} overdue action{'s' * (overdue > 1)}"
+        return _RED, f"{overdue} overdue action{'s' * (overdue > 1)}"
     if deadline is not None and is_overdue(deadline, as_of):
-        return Rag.RED, f"report deadline {short_date(deadline)} passed"
+        return _RED, f"report deadline {short_date(deadline)} passed"
     if not awaiting and not open_:
         if not live:
-            return Rag.RED, "no action"
-        if status == ItemStatus.OPEN:
-            return Rag.RED, "no open action"
+            return _RED, "no action"
+        if status == _OPEN:
+            return _RED, "no open action"
     window = timedelta(days=amber_days)
     if blocked:
-        return Rag.AMBER, f"{blocked} blocked"
+        return _AMBER, f"{blocked} blocked"
     if next_due is not None and is_due_within(next_due, as_of, window):
-        return Rag.AMBER, f"action due {short_date(next_due)}"
+        return _AMBER, f"action due {short_date(next_due)}"
     if not awaiting and deadline is not None and is_due_within(deadline, as_of, window):
-        return Rag.AMBER, f"report deadline {short_date(deadline)}"
+        return _AMBER, f"report deadline {short_date(deadline)}"
     if live and not open_ and measure_missed:
-        return Rag.AMBER, measure_missed
+        return _AMBER, measure_missed
     if awaiting:
         if proposed is not None:
             days = (as_of - proposed).days
-            return Rag.GREEN, f"awaiting sign-off {days} day{'s' * (days != 1)}"
-        return Rag.GREEN, "awaiting sign-off"
+            return _GREEN, f"awaiting sign-off {days} day{'s' * (days != 1)}"
+        return _GREEN, "awaiting sign-off"
     if live and not open_:
-        return Rag.GREEN, "actions done: propose for closure"
-    return Rag.GREEN, "on track"
+        return _GREEN, "actions done: propose for closure"
+    return _GREEN, "on track"
 
 
 # -- measures: outcomes against the report's own baselines --------------------------------

@@ -46,6 +46,8 @@ from afi_tracker.store.store import Snapshot
 # its actions, status counts these alone, never 100k whole actions at once.
 COUNTED = ("item", "status", "due", "owners", "owner")
 
+_OPEN = ItemStatus.OPEN  # read off the class once, not once an item
+
 # A PCC must publish a response within 56 days of a police report (Police Act 1996 s55(5A)).
 S55_DAYS = 56
 
@@ -307,7 +309,7 @@ def judge(
     for every item of every report, 33k items in a large store."""
     next_due = counts.next_due(tally)
     overdue = counts.overdue(tally, as_of) if next_due is not None else 0
-    status = item.get("status", ItemStatus.OPEN)
+    status = item.get("status", _OPEN)
     # Most items have no measure: no sort, no list to build for them.
     gauges = (
         [measure_progress(m, as_of) for m in sorted(measures, key=_by_handle)] if measures else []
