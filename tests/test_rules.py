@@ -6,7 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from afi_tracker.domain.model import Action, Item, Rag, new_item
+from afi_tracker.domain.model import (
+    ACTION_OPEN,
+    Action,
+    ActionStatus,
+    Item,
+    ItemStatus,
+    Rag,
+    new_item,
+)
 from afi_tracker.domain.rules import (
     action_due_soon,
     action_overdue,
@@ -146,3 +154,20 @@ def test_a_deadline_is_long_past_only_beyond_a_year():
     today = date(2026, 11, 27)
     assert not long_past(today - timedelta(days=365), today)  # exactly a year: no warning
     assert long_past(today - timedelta(days=366), today)
+
+
+@pytest.mark.parametrize("status", [*ActionStatus, *(s.value for s in ActionStatus), "other"])
+def test_open_and_live_judge_a_stored_string_as_its_status(status):
+    """is_open and is_live compare with plain strings (quicker than StrEnum
+    members): a status read from the store (a str) and the member agree."""
+    assert is_open(action(status)) == (status in ACTION_OPEN)
+    assert is_live(action(status)) == (status != ActionStatus.CANCELLED)
+
+
+@pytest.mark.parametrize("status", [*ItemStatus, *(s.value for s in ItemStatus)])
+def test_needs_action_for_each_item_status(status):
+    record = item(status)
+    wants = status in (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
+    assert needs_action(record, []) == wants
+    assert needs_action(record, [action("cancelled")]) == wants
+    assert not needs_action(record, [action("cancelled"), action("done")])
