@@ -86,3 +86,29 @@ def test_check_looks_for_no_action_details_when_no_item_is_being_closed(db: Path
     monkeypatch.setattr(Snapshot, "check_table", check_table)
     assert evaluate(Store.at(db).load(), options).findings == expected
     assert checked == ["action_details"]
+
+
+def test_items_in_reading_order_are_parsed_once_not_kept_as_bytes_too(db: Path, monkeypatch):
+    """check sorts every item: the items table is parsed whole, its bytes not
+    also read and kept for record-by-record lookups (15 MB at 100k actions)."""
+    from afi_tracker.store.storage import Sections
+
+    kept: list[str] = []
+    parsed: list[str] = []
+    checked_content, table = Sections.checked_content, Sections.table
+
+    def keep(self: Sections, name: str):
+        kept.append(name)
+        return checked_content(self, name)
+
+    def parse(self: Sections, name: str):
+        parsed.append(name)
+        return table(self, name)
+
+    monkeypatch.setattr(Sections, "checked_content", keep)
+    monkeypatch.setattr(Sections, "table", parse)
+    snap = Store.at(db).load()
+    ordered = snap.ordered_items()
+    assert "items" not in kept
+    assert parsed.count("items") == 1
+    assert sorted(i["id"] for i in ordered) == sorted(i["id"] for i in snap.items)

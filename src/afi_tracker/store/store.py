@@ -584,12 +584,14 @@ class Snapshot:
 
         Sorted once per snapshot, then split by report: a pack or s55 paper asks
         for each report in turn, and a sort per report is quadratic in a store
-        of hundreds of reports. Transactions drop the order on change.
+        of hundreds of reports. Transactions drop the order on change. The
+        table is parsed whole at once (hot): not first kept as checked bytes
+        for lookups record by record that a sort of every item never makes.
         """
         if self._reading is None:
             reports = {r["key"]: i for i, r in enumerate(self.sorted_reports())}
             everything = sorted(
-                cast(list[Item], self.tables["items"].values()),
+                cast(list[Item], self.tables.hot("items").values()),
                 key=lambda i: (
                     reports.get(i["report"], 0),
                     i.get("position", 0),
