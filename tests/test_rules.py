@@ -27,6 +27,7 @@ from afi_tracker.domain.rules import (
     long_past,
     needs_action,
     rag,
+    reading_key,
 )
 
 TODAY = date(2025, 4, 2)
@@ -171,3 +172,15 @@ def test_needs_action_for_each_item_status(status):
     assert needs_action(record, []) == wants
     assert needs_action(record, [action("cancelled")]) == wants
     assert not needs_action(record, [action("cancelled"), action("done")])
+
+
+def test_reading_order_is_place_in_the_report_then_handle_number():
+    # One home for reading order (status's questions and Snapshot.ordered_items
+    # both sort by it): position first, then I2 before I10 (numbers, not text).
+    items = [
+        new_item(id="I10", position=2),
+        new_item(id="I2", position=2),
+        new_item(id="I3", position=1),
+        new_item(id="I1"),  # no position yet: first
+    ]
+    assert [i["id"] for i in sorted(items, key=reading_key)] == ["I1", "I3", "I2", "I10"]

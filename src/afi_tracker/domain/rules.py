@@ -121,6 +121,12 @@ def handle_number(handle: str) -> int:
     return int(handle[1:]) if handle[1:].isdigit() else 0
 
 
+def reading_key(item: Item) -> tuple[int, int]:
+    """An item's place in reading order within its report: its position in the
+    report, then its handle number (a stable sort keeps ties in file order)."""
+    return item.get("position", 0), handle_number(item["id"])
+
+
 def handle_numbers(handles: Iterable[str]) -> list[int]:
     """`handle_number` of each handle, in one pass: for sorting many records."""
     return [int(h[1:]) if h[1:].isdigit() else 0 for h in handles]

@@ -38,6 +38,7 @@ from afi_tracker.domain.rules import (
     measure_missed,
     meets_target,
     rag,
+    reading_key,
     response_outstanding,
 )
 from afi_tracker.store.store import Snapshot
@@ -419,12 +420,6 @@ def compute(
     return StatusView(as_of.isoformat(), reports, overall)
 
 
-def _reading_key(item: Item) -> tuple[int, int]:
-    """Reading order within a report: the item's place in it, then its handle, as
-    Snapshot.ordered_items orders them (a stable sort keeps ties in file order)."""
-    return item.get("position", 0), handle_number(item["id"])
-
-
 def _questions(
     report: Report, items: list[Item], judged: list[Judged], by_item: Mapping[str, Counts]
 ) -> list[QuestionProgress]:
@@ -433,7 +428,7 @@ def _questions(
     none = counts.empty()
     loose: list[ItemProgress] = []
     by_question: dict[str | None, list[ItemProgress]] = {}
-    for item, verdict in sorted(zip(items, judged, strict=True), key=lambda p: _reading_key(p[0])):
+    for item, verdict in sorted(zip(items, judged, strict=True), key=lambda p: reading_key(p[0])):
         p = _progress(item, by_item.get(item["id"], none), verdict)
         if p.question:
             by_question.setdefault(p.question, []).append(p)

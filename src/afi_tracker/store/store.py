@@ -33,7 +33,7 @@ from afi_tracker.domain.model import (
     handle_for,
     new_key,
 )
-from afi_tracker.domain.rules import handle_number
+from afi_tracker.domain.rules import handle_number, reading_key
 from afi_tracker.errors import NotFound, StoreCorrupt, StoreLocked, StoreMissing, StoreWriteFailed
 from afi_tracker.store import derived
 from afi_tracker.store.history import field_change
@@ -592,11 +592,7 @@ class Snapshot:
             reports = {r["key"]: i for i, r in enumerate(self.sorted_reports())}
             everything = sorted(
                 cast(list[Item], self.tables.hot("items").values()),
-                key=lambda i: (
-                    reports.get(i["report"], 0),
-                    i.get("position", 0),
-                    handle_number(i["id"]),
-                ),
+                key=lambda i: (reports.get(i["report"], 0), *reading_key(i)),
             )
             by_report: dict[str, list[Item]] = {}
             for item in everything:
