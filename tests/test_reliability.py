@@ -180,7 +180,8 @@ def test_lock_of_a_killed_process_does_not_block_the_next(db, tmp_path):
         time.sleep(0.05)
     holder.send_signal(signal.SIGKILL)
     holder.wait()
-    started = time.monotonic()
+    # With the killed holder's lock still held, this add would time out after 5 s
+    # and fail with exit 1: the exit code says it, with no timing to flake on.
     result = afi(
         db,
         "add",
@@ -193,7 +194,6 @@ def test_lock_of_a_killed_process_does_not_block_the_next(db, tmp_path):
         extra_env={"AFI_LOCK_TIMEOUT": "5"},
     )
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 5
 
 
 # -- 2. crashes ------------------------------------------------------------------------------
