@@ -51,9 +51,13 @@ class Column(Plain):
 
 
 class Listing(Plain):
-    """Rows of records; `rows` are what JSON and CSV carry, `columns` what tables show."""
+    """Rows of records; `rows` are what JSON and CSV carry, `columns` what tables show.
 
-    FIELDS = ("title", "columns", "rows", "empty")
+    `keys`: the keys every row has, in order, where they are more than the
+    columns: CSV's header when there is no row, so that a script reading the
+    file finds the same columns whether or not anything matched."""
+
+    FIELDS = ("title", "columns", "rows", "empty", "keys")
 
     def __init__(
         self,
@@ -61,11 +65,13 @@ class Listing(Plain):
         columns: list[Column],
         rows: list[dict[str, Any]],
         empty: str = "Nothing to show.",
+        keys: tuple[str, ...] | None = None,
     ) -> None:
         self.title = title
         self.columns = columns
         self.rows = rows
         self.empty = empty
+        self.keys = keys
 
 
 class Detail(Plain):

@@ -38,7 +38,10 @@ def _cell(key: str, value: Any) -> str:
 
 
 def listing(view: Listing) -> str:
-    keys = list(view.rows[0]) if view.rows else [c.key for c in view.columns]
+    if view.rows:
+        keys = list(view.rows[0])
+    else:  # the header a row would have given: the same columns, matched or not
+        keys = list(view.keys) if view.keys else [c.key for c in view.columns]
     return _write(keys, view.rows)
 
 

@@ -209,6 +209,25 @@ def check_kind(kind: str | None) -> str | None:
     return kind
 
 
+# The keys of each listing's rows, in order (CSV's header even with no row).
+ACTION_KEYS = (
+    "id",
+    "item",
+    "title",
+    "owner",
+    "due",
+    "status",
+    "status_reason",
+    "overdue",
+    "created",
+    "updated",
+    "evidence",
+    "owners",
+)
+OWNER_KEYS = ("owner", "open", "overdue", "due_soon", "blocked", "done", "next_due", "open_actions")
+DUE_KEYS = ("owner", "id", "item", "title", "due", "when", "overdue", "status", "owners")
+
+
 def action_rows(actions: list[Action], as_of: date) -> list[dict[str, Any]]:
     """Each action's row, in one loop (a listing can run to 100k rows), judged
     overdue by one rule made for the day."""
@@ -338,6 +357,7 @@ def actions_listing(snap: Snapshot, filters: ActionFilter, as_of: date) -> Listi
         ],
         rows=action_rows(chosen, as_of),
         empty="No actions match.",
+        keys=ACTION_KEYS,
     )
 
 
@@ -510,6 +530,7 @@ def owners_listing(
         ],
         rows=rows,
         empty="No actions yet.",
+        keys=OWNER_KEYS,
     )
 
 
@@ -569,6 +590,7 @@ def due_listing(
         ],
         rows=rows,
         empty="Nothing overdue or due soon.",
+        keys=DUE_KEYS,
     )
 
 
